@@ -1,0 +1,79 @@
+"""Text helpers shared by every channel.
+
+Why: answers must read well on a phone (<= 320 characters a message) and SMS has its own limits, so
+splitting and cleaning text lives in one place instead of in each channel.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_MESSAGE_CHARS = 320
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_CONTROL = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_KEEP_FORMAT = {"\u200d", "\ufe0f"}  # zero-width joiner and variation selector keep emoji intact
+
+
+def clean_text(text: str | None) -> str:
+    """Drop control characters (but keep emoji and newlines-as-spaces) and trim."""
+    if not text:
+        return ""
+    out = []
+    for ch in str(text):
+        if ch in "\n\t\r":
+            out.append(" ")
+        elif unicodedata.category(ch) in _CONTROL and ch not in _KEEP_FORMAT:
+            continue
+        else:
+            out.append(ch)
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+    """Split text into chunks of at most `limit` characters, at sentence, then word boundaries."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    if len(text) <= limit:
+        return [text]
+    chunks: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(text):
+        pieces = [sentence] if len(sentence) <= limit else _split_words(sentence, limit)
+        for piece in pieces:
+            candidate = f"{current} {piece}".strip() if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                chunks.append(current)
+                current = piece
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _split_words(text: str, limit: int) -> list[str]:
+    words, out, current = text.split(" "), [], ""
+    for word in words:
+        while len(word) > limit:  # a single enormous "word": hard cut
+            if current:
+                out.append(current)
+                current = ""
+            out.append(word[:limit])
+            word = word[limit:]
+        candidate = f"{current} {word}".strip() if current else word
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            out.append(current)
+            current = word
+    if current:
+        out.append(current)
+    return out
+
+
+def truncate(text: str, limit: int) -> str:
+    """Shorten for display (summaries), marking the cut with an ellipsis."""
+    text = text or ""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,46 @@
+"""Opt-out store on a real database (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+from sqlalchemy import inspect, select
+
+from bot.channels.optout import OptOutStore, sms_opt_outs
+from bot.db.engine import get_engine
+
+
+def test_table_created_on_first_use(database_url):
+    store = OptOutStore(database_url)
+    assert store.is_opted_out("a" * 32) is False
+    assert "sms_opt_outs" in inspect(get_engine(database_url)).get_table_names()
+
+
+def test_opt_out_then_in(database_url):
+    store = OptOutStore(database_url)
+    sender = "0123456789abcdef0123456789abcdef"
+    assert store.opt_out(sender) is True  # new → confirm
+    assert store.opt_out(sender) is False  # already → silence
+    assert store.is_opted_out(sender) is True
+    assert store.is_opted_out("f" * 32) is False  # only that sender
+    assert store.opt_in(sender) is True
+    assert store.opt_in(sender) is False
+    assert store.is_opted_out(sender) is False
+
+
+def test_survives_a_new_store_instance(database_url):
+    OptOutStore(database_url).opt_out("b" * 32)
+    assert OptOutStore(database_url).is_opted_out("b" * 32) is True
+
+
+def test_stores_only_the_hash_and_a_utc_time(database_url):
+    OptOutStore(database_url).opt_out("c" * 32)
+    with get_engine(database_url).connect() as conn:
+        rows = conn.execute(select(sms_opt_outs)).all()
+    assert [r.sender_hash for r in rows] == ["c" * 32]
+    assert set(sms_opt_outs.c.keys()) == {"sender_hash", "opted_out_at"}
+
+
+def test_recreates_the_table_after_a_database_reset(database_url):
+    store = OptOutStore(database_url)
+    store.opt_out("d" * 32)
+    sms_opt_outs.drop(get_engine(database_url))
+    assert store.is_opted_out("d" * 32) is False
+    assert store.opt_out("d" * 32) is True
