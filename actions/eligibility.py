@@ -17,8 +17,8 @@ from bot.eligibility import (
     evaluate,
     extract_answers,
     format_outcome,
+    current_policy,
     interpret_answer,
-    load_policy,
     questions_to_ask,
 )
 
@@ -26,9 +26,9 @@ DATE_SLOT = "elig_incident_date"
 
 
 def policy():
-    # Loaded per call on purpose: staff edits to the policy file apply without restarting the action server,
-    # and a broken edit fails this action loudly instead of silently using an old copy.
-    return load_policy()
+    # Re-read whenever the file changes: staff edits apply without restarting the action server, and a
+    # broken edit fails this action loudly instead of silently using an old copy.
+    return current_policy()
 
 
 def answers_from(tracker: Tracker, pol) -> dict[str, Optional[str]]:
@@ -107,7 +107,7 @@ def _make_ask_action(rule_slot: str):
 
 
 # One "ask" action per policy question. Rasa needs their names in domain.yml; a test checks they match.
-ASK_ACTIONS = {rule.slot: _make_ask_action(rule.slot) for rule in load_policy().rules}
+ASK_ACTIONS = {rule.slot: _make_ask_action(rule.slot) for rule in current_policy().rules}
 
 
 class ActionEligibilityOutcome(Action):

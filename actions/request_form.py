@@ -21,7 +21,7 @@ from actions.common import (
 )
 from bot import request_form as rf
 from bot import validation as v
-from bot.eligibility import interpret_answer, load_policy
+from bot.eligibility import current_policy, interpret_answer
 
 SMS_FROM = "sms_from"
 
@@ -145,7 +145,7 @@ class ValidateMediationRequestForm(FormValidationAction):
             return {"elig_incident_date": value}  # already answered in the eligibility check
         if handle_interruption(dispatcher, tracker, free_text=True):
             return {"elig_incident_date": None}
-        rule = next(r for r in load_policy().rules if r.slot == "elig_incident_date")
+        rule = next(r for r in current_policy().rules if r.slot == "elig_incident_date")
         intent, _ = latest_intent(tracker)
         checked = interpret_answer(
             rule, str(value or ""), intent=intent, entities=tracker.latest_message.get("entities") or []

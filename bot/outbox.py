@@ -138,6 +138,13 @@ def find(settings: Optional[Settings] = None, *, reference: Optional[str] = None
     return None
 
 
+def remove(settings: Optional[Settings] = None, *, submission_key: str) -> None:
+    """Delete a spooled submission (only once it is committed to the database)."""
+    path = _dir(settings or get_settings()) / f"{submission_key}{SUFFIX}"
+    path.unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+
+
 def flush(settings: Optional[Settings] = None, *, wait: bool = False) -> FlushReport:
     """Deliver spooled submissions, oldest first; stops at the first database failure.
 

@@ -14,7 +14,7 @@ import json
 import logging
 import threading
 from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any, Optional
 
 from sqlalchemy import func, select
@@ -297,11 +297,13 @@ def submit_request(draft: RequestDraft, *, sender_key: str, channel: str, settin
     settings = settings or get_settings()
     _check_draft(draft, channel)
     key = submission_key_for(draft, sender_key)
-    record = _pending_record(draft, reference=new_reference(), submission_key=key, channel=channel)
 
     database_down = False
     if outbox.has_pending(settings):
         database_down = outbox.flush(settings).unreachable
+    # A retry of a submission still waiting in the outbox keeps the reference the resident was given.
+    spooled = outbox.find(settings, submission_key=key)
+    record = spooled or _pending_record(draft, reference=new_reference(), submission_key=key, channel=channel)
 
     if not database_down:
         try:
@@ -311,11 +313,12 @@ def submit_request(draft: RequestDraft, *, sender_key: str, channel: str, settin
                 raise
             _log_unreachable(exc, "submit")
         else:
+            if spooled is not None:
+                outbox.remove(settings, submission_key=key)
             if not duplicate:
                 notify_stored(reference, settings)
-            return SubmitResult(reference=reference, stored=True, duplicate=duplicate)
+            return SubmitResult(reference=reference, stored=True, duplicate=duplicate or spooled is not None)
 
-    spooled = outbox.find(settings, submission_key=key)
     if spooled is not None:
         return SubmitResult(reference=spooled["reference"], stored=False, duplicate=True)
     outbox.spool(record, settings)

@@ -22,6 +22,9 @@ from typing import Iterator
 
 import pytest
 
+# The real Rasa + action server + staff app stack, shared by e2e, channel and browser tests.
+pytest_plugins = ["tests.stack"]
+
 PG_HOST = "127.0.0.1"
 PG_PORT = 5432
 PG_USER = "root"

@@ -101,6 +101,12 @@ class Conversation:
     def buttons(self) -> list[dict]:
         return [b for m in self.last for b in m.get("buttons") or []]
 
+    def click(self, title: str) -> str:
+        """Press the button with this title in the last reply (fails if the bot didn't offer it)."""
+        offered = {b["title"]: b["payload"] for b in self.buttons()}
+        assert title in offered, f"no button {title!r} in {list(offered)}; last reply: {self.last}"
+        return self.say(offered[title])
+
 
 def start_stack(tmp: Path) -> Stack:
     if not MODEL.exists():

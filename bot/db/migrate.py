@@ -5,6 +5,7 @@ database to the current schema the same way, with no alembic.ini at the reposito
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Optional
 
@@ -16,6 +17,10 @@ from alembic.script import ScriptDirectory
 from bot.db.engine import make_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+# Alembic's `context` is process-global, so migrations in one process run one at a time. Across processes,
+# env.py takes a PostgreSQL advisory lock; SQLite serializes through BEGIN IMMEDIATE.
+_lock = threading.RLock()
 
 
 def alembic_config(url: Optional[str] = None) -> Config:
@@ -32,12 +37,14 @@ def alembic_config(url: Optional[str] = None) -> Config:
 
 def upgrade(url: Optional[str] = None, revision: str = "head") -> str:
     """Migrate the database at `url` (default: settings) up to `revision`; returns the revision reached."""
-    command.upgrade(alembic_config(url), revision)
-    return current(url) or ""
+    with _lock:
+        command.upgrade(alembic_config(url), revision)
+        return current(url) or ""
 
 
 def downgrade(url: Optional[str], revision: str) -> None:
-    command.downgrade(alembic_config(url), revision)
+    with _lock:
+        command.downgrade(alembic_config(url), revision)
 
 
 def head() -> str:

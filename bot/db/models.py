@@ -20,7 +20,6 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
-    Text,
 )
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator

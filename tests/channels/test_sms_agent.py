@@ -19,7 +19,10 @@ from bot.channels.sms_text import conversation_id
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
 
-pytestmark = pytest.mark.skipif(not MODELS, reason="needs a trained model in models/*.tar.gz (run `make train`)")
+pytestmark = [
+    pytest.mark.rasa,
+    pytest.mark.skipif(not MODELS, reason="needs a trained model in models/*.tar.gz (run `make train`)"),
+]
 
 TOKEN = "agent-test-token"
 SENDER_KEY = "agent-test-sender-key"

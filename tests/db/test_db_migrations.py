@@ -49,3 +49,19 @@ def test_unique_constraints_exist(db_url, mediation_env, table, unique_column):
         assert any(u["column_names"] == [unique_column] for u in uniques)
     finally:
         engine.dispose()
+
+
+def test_concurrent_migrations_do_not_clash(db_url, mediation_env):
+    """`make run` starts several processes that may all migrate at once; threads in one process too."""
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    code = "import sys; from bot.db.migrate import upgrade; print(upgrade(sys.argv[1]))"
+    procs = [subprocess.Popen([sys.executable, "-c", code, db_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(3)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in outputs]
+    assert [out.strip() for out, _ in outputs] == [migrate.head()] * 3
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        assert list(pool.map(lambda _: migrate.upgrade(db_url), range(3))) == [migrate.head()] * 3

@@ -6,8 +6,6 @@ stops (connections cut, new ones refused) and restarts.
 """
 from __future__ import annotations
 
-import socket
-import threading
 import time
 
 import pytest
@@ -19,82 +17,10 @@ from bot.db.engine import dispose_engines, session_scope
 from bot.db.migrate import upgrade
 from bot.db.models import AuditEvent, MediationRequest
 from bot.settings import get_settings, reset_settings_cache
+from tests.tcp_proxy import TcpProxy
 
 PG = ("127.0.0.1", 5432)
 PLAINTEXT = (b"Jordan", b"8165550123", b"jordan@example.org", b"disrespectfully", b"Troost")
-
-
-class TcpProxy:
-    """Forwards 127.0.0.1:<port> to an upstream address until stopped; can be restarted on the same port."""
-
-    def __init__(self, upstream: tuple[str, int]) -> None:
-        self.upstream = upstream
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self._listener = None
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-
-    def start(self) -> "TcpProxy":
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(64)
-        self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
-        return self
-
-    def _accept(self, listener) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            try:
-                server = socket.create_connection(self.upstream, timeout=5)
-                server.settimeout(None)
-            except OSError:
-                client.close()
-                continue
-            with self._lock:
-                self._sockets += [client, server]
-            for a, b in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pump(src, dst) -> None:
-        try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def stop(self) -> None:
-        if self._listener is not None:
-            try:
-                self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() on Linux
-            except OSError:
-                pass
-            self._listener.close()
-            self._listener = None
-        with self._lock:
-            sockets, self._sockets = self._sockets, []
-        for s in sockets:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            s.close()
 
 
 def _outbox_bytes(settings) -> list[bytes]:
@@ -177,6 +103,18 @@ def test_next_submission_flushes_the_outbox_first(migrated_db, make_draft, tmp_p
         vias = [e.detail["via"] for e in s.execute(
             select(AuditEvent).where(AuditEvent.action == "submit_request").order_by(AuditEvent.id)).scalars()]
     assert vias == ["outbox", "direct"]
+
+
+def test_retry_while_delivery_is_busy_keeps_the_spooled_reference(migrated_db, make_draft):
+    """The database is back but another thread holds the delivery lock: the retry must not mint a new code."""
+    draft = make_draft()
+    key = svc.submission_key_for(draft, "conv")
+    outbox.spool(svc._pending_record(draft, reference="MR-DEFGHJ", submission_key=key, channel="rest"))
+    with outbox._delivery_lock:  # as if the background thread were flushing right now
+        result = svc.submit_request(draft, sender_key="conv", channel="rest")
+    assert result == svc.SubmitResult("MR-DEFGHJ", stored=True, duplicate=True)
+    assert not outbox.has_pending()
+    assert [r.reference for r in _rows(migrated_db.database_url)] == ["MR-DEFGHJ"]
 
 
 def test_spool_is_atomic_encrypted_and_private(mediation_env, make_draft):

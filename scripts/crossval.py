@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Cross-validate our NLU pipeline (spaCy) against the same pipeline with a plain WhitespaceTokenizer.
+
+Why: issue 2 says config.yml uses the local spaCy pipeline only if cross-validation shows it is at least as
+good as whitespace tokenisation. The two configs differ ONLY in tokenisation: the whitespace variant is
+config.yml with `SpacyNLP` + `SpacyTokenizer` replaced by `WhitespaceTokenizer` and any other spaCy-only
+component dropped; featurizers, DIET settings, seeds, fallback and our `SafetyIntentOverride` are identical.
+So a difference in intent macro-F1 is the tokenizer's doing.
+
+Usage (`make crossval`):
+    python scripts/crossval.py [--folds 3] [--only spacy|whitespace] [--json var/crossval/latest.json]
+
+Runs `rasa test nlu --nlu data/nlu --cross-validation --folds N --config <cfg> --out <tmp>` per pipeline, reads
+`intent_report.json` (accumulated over the test folds) and prints intent macro-F1, weighted F1 and accuracy.
+Results (merged with earlier results of the other pipeline when --only is used) go to var/crossval/latest.json.
+Slow: each fold trains DIET from scratch (≈15–25 minutes for both pipelines, 3 folds, on a shared 2-core machine).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CONFIG = ROOT / "config.yml"
+NLU_DATA = ROOT / "data" / "nlu"
+DEFAULT_JSON = ROOT / "var" / "crossval" / "latest.json"
+PIPELINES = ("spacy", "whitespace")
+
+# Components that need a spaCy Doc on the message; they go when spaCy goes.
+SPACY_ONLY = {"SpacyNLP", "SpacyTokenizer", "SpacyFeaturizer", "SpacyEntityExtractor"}
+
+
+def whitespace_config(config: dict) -> dict:
+    """config.yml with spaCy tokenisation swapped for WhitespaceTokenizer; everything else untouched."""
+    pipeline, swapped = [], False
+    for component in config.get("pipeline") or []:
+        name = component.get("name")
+        if name in SPACY_ONLY:
+            if name == "SpacyTokenizer" and not swapped:
+                pipeline.append({"name": "WhitespaceTokenizer"})
+                swapped = True
+            continue
+        pipeline.append(dict(component))
+    if not swapped:
+        raise SystemExit("config.yml has no SpacyTokenizer to replace; nothing to compare.")
+    return dict(config, pipeline=pipeline)
+
+
+def read_report(out: Path) -> dict:
+    report_file = out / "intent_report.json"
+    if not report_file.exists():
+        raise RuntimeError(f"No intent report in {out}; see the log next to it.")
+    report = json.loads(report_file.read_text())
+    labels = {k: v for k, v in report.items() if isinstance(v, dict) and "support" in v
+              and k not in {"macro avg", "weighted avg", "micro avg"}}
+    support = sum(v["support"] for v in labels.values())
+    if "accuracy" in report:
+        accuracy = report["accuracy"]
+    else:  # sklearn reports "micro avg" instead when predictions include a label absent from the targets
+        accuracy = report["micro avg"]["f1-score"]
+    worst = sorted(((v["f1-score"], k) for k, v in labels.items() if v["support"]), key=lambda t: t[0])[:5]
+    return {
+        "intent_macro_f1": round(report["macro avg"]["f1-score"], 4),
+        "intent_weighted_f1": round(report["weighted avg"]["f1-score"], 4),
+        "intent_accuracy": round(accuracy, 4),
+        "examples": int(support),
+        "intents": len(labels),
+        "weakest_intents": [{"intent": k, "f1": round(f, 3)} for f, k in worst],
+    }
+
+
+def run_pipeline(name: str, config_path: Path, folds: int, out: Path, log: Path) -> tuple[dict, float, list[str]]:
+    cmd = [str(BIN / "rasa"), "test", "nlu", "--nlu", str(NLU_DATA.relative_to(ROOT)), "--cross-validation",
+           "--folds", str(folds), "--config", str(config_path), "--out", str(out), "--no-plot"]
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0",
+               SQLALCHEMY_SILENCE_UBER_WARNING="1")
+    print(f"[{name}] {' '.join(Path(cmd[0]).name if i == 0 else c for i, c in enumerate(cmd))}", flush=True)
+    started = time.monotonic()
+    with log.open("w") as fh:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            code = proc.wait()
+        finally:
+            if proc.poll() is None:  # interrupted: stop the whole rasa process group we started
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+    seconds = time.monotonic() - started
+    if code != 0:
+        raise RuntimeError(f"[{name}] rasa test nlu failed ({code}); last lines of {log}:\n"
+                           f"{log.read_text(errors='replace')[-3000:]}")
+    return read_report(out), seconds, cmd
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--folds", type=int, default=3, help="cross-validation folds (default 3)")
+    parser.add_argument("--only", choices=PIPELINES, help="run one pipeline only")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"results file (default {DEFAULT_JSON})")
+    parser.add_argument("--keep-tmp", action="store_true", help="keep the output folders (reports, errors, logs)")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+    config = yaml.safe_load(CONFIG.read_text())
+    spacy_model = next((c.get("model") for c in config.get("pipeline", []) if c.get("name") == "SpacyNLP"), None)
+    if spacy_model and not (ROOT / spacy_model / "meta.json").exists() and args.only != "whitespace":
+        print(f"No spaCy pipeline at {spacy_model}; run `make spacy` first.", file=sys.stderr)
+        return 2
+
+    tmp = Path(tempfile.mkdtemp(prefix="crossval-"))
+    # spaCy: config.yml itself. Whitespace: a copy that differs only in the tokenizer (policies kept too;
+    # cross-validation trains the NLU part only).
+    configs = {"spacy": CONFIG, "whitespace": tmp / "config-whitespace.yml"}
+    configs["whitespace"].write_text(yaml.safe_dump(whitespace_config(config), sort_keys=False))
+    selected = [args.only] if args.only else list(PIPELINES)
+
+    previous = json.loads(args.json.read_text()) if args.json.exists() else {}
+    results = {"pipelines": dict(previous.get("pipelines", {}))}
+    keep = args.keep_tmp
+    print(f"Working folder: {tmp}; load average {[round(x, 2) for x in os.getloadavg()]}", flush=True)
+    try:
+        for name in selected:
+            out = tmp / f"out-{name}"
+            report, seconds, cmd = run_pipeline(name, configs[name], args.folds, out, tmp / f"{name}.log")
+            shown_cmd = ["rasa", *cmd[1:]]
+            shown_cmd[shown_cmd.index("--config") + 1] = ("config.yml" if name == "spacy"
+                                                          else "<config.yml with WhitespaceTokenizer>")
+            shown_cmd[shown_cmd.index("--out") + 1] = "<tmp>"
+            results["pipelines"][name] = dict(
+                report, folds=args.folds, seconds=round(seconds), command=" ".join(shown_cmd),
+                date=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                nproc=os.cpu_count(), loadavg_at_end=[round(x, 2) for x in os.getloadavg()],
+                pipeline=[c["name"] for c in yaml.safe_load(configs[name].read_text())["pipeline"]],
+            )
+            print(f"[{name}] macro-F1 {report['intent_macro_f1']:.4f}  accuracy {report['intent_accuracy']:.4f}  "
+                  f"({report['examples']} examples, {report['intents']} intents, {seconds / 60:.1f} min)", flush=True)
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        return 130
+    except BaseException:
+        keep = True
+        raise
+    finally:
+        if keep:
+            print(f"Kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    pipelines = results["pipelines"]
+    print()
+    print(f"{'pipeline':<12}{'folds':>6}{'macro-F1':>10}{'weighted-F1':>13}{'accuracy':>10}")
+    for name in PIPELINES:
+        if name in pipelines:
+            p = pipelines[name]
+            print(f"{name:<12}{p['folds']:>6}{p['intent_macro_f1']:>10.4f}{p['intent_weighted_f1']:>13.4f}"
+                  f"{p['intent_accuracy']:>10.4f}")
+    if all(name in pipelines for name in PIPELINES):
+        if pipelines["spacy"]["folds"] != pipelines["whitespace"]["folds"]:
+            print("note: the two pipelines were run with different fold counts; re-run both to compare.")
+        diff = pipelines["spacy"]["intent_macro_f1"] - pipelines["whitespace"]["intent_macro_f1"]
+        results["spacy_minus_whitespace_macro_f1"] = round(diff, 4)
+        verdict = ("spaCy is at least as good: keep it" if diff >= 0
+                   else "whitespace scores higher: see docs/nlu.md before switching")
+        print(f"spaCy - whitespace macro-F1: {diff:+.4f} ({verdict})")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"Wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
