@@ -106,17 +106,9 @@ class ValidateMediationRequestForm(FormValidationAction):
 
     # --- contact ----------------------------------------------------------------------------------------
     async def validate_req_contact_method(self, value, dispatcher, tracker, domain):
-        if handle_interruption(dispatcher, tracker, free_text=True):
-            return {"req_contact_method": None}
-        checked = v.parse_contact_method(answer_value(tracker, value))
-        if checked.error:
-            say(dispatcher, [checked.error])
-            return {"req_contact_method": None}
-        return {"req_contact_method": checked.value}
+        return self._free_text("req_contact_method", v.parse_contact_method, dispatcher, tracker, value)
 
     async def validate_req_phone(self, value, dispatcher, tracker, domain):
-        if handle_interruption(dispatcher, tracker, free_text=True):
-            return {"req_phone": None}
         sms_number = _sms_number(tracker)
         if sms_number and not tracker.get_slot("sms_number_declined"):
             answer = _yes_no(tracker, value)
@@ -124,22 +116,11 @@ class ValidateMediationRequestForm(FormValidationAction):
                 return {"req_phone": sms_number}
             if answer in ("no", "unknown"):
                 return {"req_phone": None, "sms_number_declined": True}
-        checked = v.normalize_phone(str(value or ""))
-        if checked.error:
-            say(dispatcher, [checked.error])
-            return {"req_phone": None}
-        return {"req_phone": checked.value}
+        return self._free_text("req_phone", v.normalize_phone, dispatcher, tracker, value)
 
     async def validate_req_email(self, value, dispatcher, tracker, domain):
-        if handle_interruption(dispatcher, tracker, free_text=True):
-            return {"req_email": None}
-        checked = v.normalize_email(str(value or ""))
-        if checked.error:
-            say(dispatcher, [checked.error])
-            return {"req_email": None}
-        return {"req_email": checked.value}
+        return self._free_text("req_email", v.normalize_email, dispatcher, tracker, value)
 
-    # --- date (shared with the eligibility check) -------------------------------------------------------
     async def validate_elig_incident_date(self, value, dispatcher, tracker, domain):
         if tracker.get_slot("requested_slot") != "elig_incident_date" and _is_stored_date(value):
             return {"elig_incident_date": value}  # already answered in the eligibility check
@@ -158,13 +139,7 @@ class ValidateMediationRequestForm(FormValidationAction):
 
     # --- language ---------------------------------------------------------------------------------------
     async def validate_req_language(self, value, dispatcher, tracker, domain):
-        if handle_interruption(dispatcher, tracker, free_text=True):
-            return {"req_language": None}
-        checked = v.parse_language(answer_value(tracker, value))
-        if checked.error:
-            say(dispatcher, [checked.error])
-            return {"req_language": None}
-        return {"req_language": checked.value}
+        return self._free_text("req_language", v.parse_language, dispatcher, tracker, value)
 
     async def validate_req_interpreter(self, value, dispatcher, tracker, domain):
         if handle_interruption(dispatcher, tracker, free_text=False):
@@ -247,7 +222,7 @@ class ActionAskReqConfirm(Action):
             buttons=[
                 {"title": "Yes, send it", "payload": "/affirm"},
                 {"title": "Change something", "payload": "/deny"},
-                {"title": "Cancel", "payload": "/stop"},
+                {"title": "Cancel request", "payload": "/stop"},
             ],
         )
         return []

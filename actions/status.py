@@ -6,9 +6,9 @@ from typing import Text
 from rasa_sdk import Action, FormValidationAction
 from rasa_sdk.events import SlotSet
 
-from actions.common import handle_interruption, say
+from actions.common import handle_interruption, latest_text, say
 from bot.answers import default_answers
-from bot.references import normalize_reference
+from bot.references import find_reference, normalize_reference
 from bot.requests_service import lookup_status
 
 MAX_ATTEMPTS_PER_CONVERSATION = 3
@@ -23,7 +23,9 @@ class ValidateStatusForm(FormValidationAction):
             dispatcher, tracker, free_text=False
         ):
             return {"status_reference": None}
-        reference = normalize_reference(str(value or ""))
+        # The NLU entity can be a fragment of the code ("MR", "-", "7K3Q9P" are separate tokens); the text is
+        # the authority.
+        reference = normalize_reference(str(value or "")) or find_reference(latest_text(tracker))
         if not reference:
             say(dispatcher, ["That doesn't look like a reference code. It looks like MR-7K3Q9P (MR, a dash and 6 letters or numbers)."])
             return {"status_reference": None}

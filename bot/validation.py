@@ -73,7 +73,7 @@ def _lower(text: Optional[str], limit: int = 500) -> str:
     return one_line(text)[:limit].lower().replace("\u2019", "'")
 
 
-def _payload_choice(text: str) -> Optional[str]:
+def payload_choice(text: str) -> Optional[str]:
     """The value of a button payload like /choose{"choice":"text"}, if `text` is one."""
     match = re.fullmatch(r"\s*/\w+\s*(\{.*\})\s*", text or "", flags=re.S)
     if not match:
@@ -230,7 +230,7 @@ def _matches(words: dict[str, list[str]], text: str) -> list[str]:
 def parse_contact_method(text: Optional[str]) -> Checked:
     """call | text | email."""
     raw = _lower(text)
-    choice = _payload_choice(raw)
+    choice = payload_choice(raw)
     if choice in _CONTACT_WORDS:
         return Checked(choice)
     if raw in ("1", "2", "3"):
@@ -269,7 +269,7 @@ _LANGUAGE_FILLER = re.compile(
 def parse_language(text: Optional[str]) -> Checked:
     """A language name: English, Spanish, Vietnamese, ASL/sign language, a known other, or free text."""
     raw = _lower(text)
-    choice = _payload_choice(raw)
+    choice = payload_choice(raw)
     if choice:
         raw = choice
     if not raw:
@@ -322,7 +322,7 @@ def interpret_yes_no(text: Optional[str], intent: Optional[str] = None) -> Optio
     payload = re.fullmatch(r"/(affirm|deny|dont_know)\b.*", raw)
     if payload:
         return _INTENT_TO_ANSWER[payload.group(1)]
-    choice = _payload_choice(raw)
+    choice = payload_choice(raw)
     if choice in ("yes", "no", "unknown"):
         return choice
     if choice in ("not_sure", "dont_know"):

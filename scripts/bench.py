@@ -86,7 +86,6 @@ VANILLA_SCRIPTS = [
     ["hey", "my day was horrible", "no", "are you a human?", "hi", "great", "am I talking to a bot?",
      "good evening", "see you later"],
 ]
-WARMUP_MESSAGES = 4
 
 
 def our_script(i: int) -> list[str]:
@@ -204,10 +203,10 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
-def _vm_rss_kb(pid: int) -> int:
+def _vm_rss_kb(pid: int, key: str = "VmRSS") -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(key + ":"):
                 return int(line.split()[1])
     except OSError:
         pass
@@ -263,6 +262,7 @@ class Target:
     script: callable
     action_pid: Optional[int] = None
     latencies_ms: list[float] = field(default_factory=list)
+    timed: list[tuple[float, int, str]] = field(default_factory=list)  # (ms, position, scripted text)
     errors: list[str] = field(default_factory=list)
     empty_replies: int = 0
     not_sent: int = 0
@@ -279,11 +279,15 @@ def send(session: requests.Session, url: str, sender: str, text: str, timeout: f
     return response.json()
 
 
-def warm_up(target: Target) -> None:
+def warm_up(target: Target) -> int:
+    """One full scripted conversation, not counted: loads everything a first resident would trigger
+    (e.g. the action server's lazily loaded spaCy/dateparser on the first date question)."""
+    script = target.script(0)
     with requests.Session() as session:
         sender = f"bench-warmup-{uuid.uuid4().hex[:8]}"
-        for text in target.script(0)[:WARMUP_MESSAGES]:
-            send(session, target.rasa_url, sender, text, timeout=120)
+        for text in script:
+            send(session, target.rasa_url, sender, text, timeout=180)
+    return len(script)
 
 
 def run_phase(target: Target, conversations: int, deadline_s: float, request_timeout: float) -> None:
@@ -311,6 +315,7 @@ def run_phase(target: Target, conversations: int, deadline_s: float, request_tim
                 elapsed_ms = (time.perf_counter() - started) * 1000
                 with lock:
                     target.latencies_ms.append(elapsed_ms)
+                    target.timed.append((elapsed_ms, n + 1, text))
                     if not reply:
                         target.empty_replies += 1
 
@@ -343,6 +348,14 @@ def summary(target: Target) -> dict:
         "rasa_rss_peak_mb": round(target.rss.peak_mb) if target.rss else None,
         "action_server_rss_peak_mb": round(target.action_rss.peak_mb) if target.action_rss else None,
         "server_startup_s": round(target.startup_seconds, 1),
+        # cross-checks: the server process alone after the load, and the kernel's own peak (VmHWM, since start)
+        "rasa_main_process_rss_at_end_mb": round(_vm_rss_kb(target.rasa_pid) / 1024),
+        "rasa_main_process_vmhwm_mb": round(_vm_rss_kb(target.rasa_pid, "VmHWM") / 1024),
+        # where the time goes: median latency of the n-th message of the script (greet, FAQ, form answers...)
+        "p50_ms_by_position": {str(pos): round(percentile([ms for ms, p, _ in target.timed if p == pos], 50))
+                               for pos in sorted({p for _, p, _ in target.timed})},
+        "slowest_messages": [{"ms": round(ms), "position": pos, "text": text}
+                             for ms, pos, text in sorted(target.timed, reverse=True)[:5]],
         "sample_errors": sorted(set(target.errors))[:5],
     }
 
@@ -545,7 +558,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         vanilla = start_vanilla(procs, project, tmp, args.startup_timeout)
         ours = start_ours(procs, tmp, args.startup_timeout)
         for target in (vanilla, ours):
-            warm_up(target)
+            print(f"Warming up {target.name} ({warm_up(target)} messages, not counted) ...", flush=True)
             target.rss = RssSampler(target.rasa_pid)
             if target.action_pid:
                 target.action_rss = RssSampler(target.action_pid)
@@ -570,7 +583,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             "machine": dict(info, loadavg_at_end=[round(x, 2) for x in os.getloadavg()]),
             "settings": {"conversations": args.conversations, "rounds": args.rounds,
                          "messages_per_conversation": {"vanilla": len(vanilla_script(0)), "ours": len(our_script(0))},
-                         "warmup_messages": WARMUP_MESSAGES, "phase_deadline_s": args.phase_deadline,
+                         "warmup": "one full scripted conversation per bot, not counted", "phase_deadline_s": args.phase_deadline,
                          "request_timeout_s": args.request_timeout, "model": str(MODEL.relative_to(ROOT))},
             "vanilla": summary(vanilla),
             "ours": summary(ours),

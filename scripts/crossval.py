@@ -39,6 +39,10 @@ NLU_DATA = ROOT / "data" / "nlu"
 DEFAULT_JSON = ROOT / "var" / "crossval" / "latest.json"
 PIPELINES = ("spacy", "whitespace")
 
+# Rasa's fold split (StratifiedKFold(shuffle=True), no random_state) draws from numpy's global RNG. Seeding it
+# before Rasa starts gives both pipelines the SAME folds (a paired comparison) and makes re-runs reproducible.
+SEEDED_RASA = "import sys, numpy; numpy.random.seed(int(sys.argv.pop(1))); from rasa.__main__ import main; main()"
+
 # Components that need a spaCy Doc on the message; they go when spaCy goes.
 SPACY_ONLY = {"SpacyNLP", "SpacyTokenizer", "SpacyFeaturizer", "SpacyEntityExtractor"}
 
@@ -82,15 +86,18 @@ def read_report(out: Path) -> dict:
     }
 
 
-def run_pipeline(name: str, config_path: Path, folds: int, out: Path, log: Path) -> tuple[dict, float, list[str]]:
-    cmd = [str(BIN / "rasa"), "test", "nlu", "--nlu", str(NLU_DATA.relative_to(ROOT)), "--cross-validation",
+def run_pipeline(name: str, config_path: Path, folds: int, out: Path, log: Path,
+                 nlu: Path, seed: int) -> tuple[dict, float, list[str]]:
+    nlu_arg = str(nlu.resolve().relative_to(ROOT)) if nlu.resolve().is_relative_to(ROOT) else str(nlu.resolve())
+    cmd = ["rasa", "test", "nlu", "--nlu", nlu_arg, "--cross-validation",
            "--folds", str(folds), "--config", str(config_path), "--out", str(out), "--no-plot"]
+    argv = [sys.executable, "-c", SEEDED_RASA, str(seed), *cmd[1:]]  # = `rasa ...` with seeded folds
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0",
                SQLALCHEMY_SILENCE_UBER_WARNING="1")
-    print(f"[{name}] {' '.join(Path(cmd[0]).name if i == 0 else c for i, c in enumerate(cmd))}", flush=True)
+    print(f"[{name}] {' '.join(cmd)}  (numpy seed {seed})", flush=True)
     started = time.monotonic()
     with log.open("w") as fh:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             code = proc.wait()
         finally:
@@ -116,6 +123,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--folds", type=int, default=3, help="cross-validation folds (default 3)")
     parser.add_argument("--only", choices=PIPELINES, help="run one pipeline only")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"results file (default {DEFAULT_JSON})")
+    parser.add_argument("--seed", type=int, default=2024, help="numpy seed for the fold split (default 2024)")
+    parser.add_argument("--nlu", type=Path, default=NLU_DATA,
+                        help="NLU data (default data/nlu; a small file is handy to try the script out)")
     parser.add_argument("--keep-tmp", action="store_true", help="keep the output folders (reports, errors, logs)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
@@ -140,13 +150,14 @@ def main(argv: Optional[list[str]] = None) -> int:
     try:
         for name in selected:
             out = tmp / f"out-{name}"
-            report, seconds, cmd = run_pipeline(name, configs[name], args.folds, out, tmp / f"{name}.log")
-            shown_cmd = ["rasa", *cmd[1:]]
+            report, seconds, cmd = run_pipeline(name, configs[name], args.folds, out, tmp / f"{name}.log",
+                                                args.nlu, args.seed)
+            shown_cmd = list(cmd)
             shown_cmd[shown_cmd.index("--config") + 1] = ("config.yml" if name == "spacy"
                                                           else "<config.yml with WhitespaceTokenizer>")
             shown_cmd[shown_cmd.index("--out") + 1] = "<tmp>"
             results["pipelines"][name] = dict(
-                report, folds=args.folds, seconds=round(seconds), command=" ".join(shown_cmd),
+                report, folds=args.folds, fold_seed=args.seed, nlu_data=shown_cmd[shown_cmd.index("--nlu") + 1], seconds=round(seconds), command=" ".join(shown_cmd),
                 date=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 nproc=os.cpu_count(), loadavg_at_end=[round(x, 2) for x in os.getloadavg()],
                 pipeline=[c["name"] for c in yaml.safe_load(configs[name].read_text())["pipeline"]],
@@ -174,8 +185,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             print(f"{name:<12}{p['folds']:>6}{p['intent_macro_f1']:>10.4f}{p['intent_weighted_f1']:>13.4f}"
                   f"{p['intent_accuracy']:>10.4f}")
     if all(name in pipelines for name in PIPELINES):
-        if pipelines["spacy"]["folds"] != pipelines["whitespace"]["folds"]:
-            print("note: the two pipelines were run with different fold counts; re-run both to compare.")
+        if any(pipelines["spacy"].get(k) != pipelines["whitespace"].get(k) for k in ("folds", "nlu_data", "fold_seed")):
+            print("note: the two pipelines were run with different folds or data; re-run both to compare.")
         diff = pipelines["spacy"]["intent_macro_f1"] - pipelines["whitespace"]["intent_macro_f1"]
         results["spacy_minus_whitespace_macro_f1"] = round(diff, 4)
         verdict = ("spaCy is at least as good: keep it" if diff >= 0

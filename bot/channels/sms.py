@@ -35,6 +35,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+
 from bot.channels import sms_text
 from bot.channels.pending_options import PendingOptions
 

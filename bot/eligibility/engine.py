@@ -26,6 +26,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Optional
 
 from bot.eligibility.policy import UNKNOWN, Policy, Rule, RuleOutcome
+from bot.text import split_message
 
 LIKELY = "likely_eligible"
 REVIEW = "needs_staff_review"
@@ -255,7 +256,7 @@ def _pack(lines: Iterable[str], limit: int) -> list[str]:
     messages: list[str] = []
     current = ""
     for line in lines:
-        for piece in _split_long(line, limit):
+        for piece in split_message(line, limit):
             candidate = f"{current}\n{piece}" if current else piece
             if len(candidate) <= limit:
                 current = candidate
@@ -265,20 +266,6 @@ def _pack(lines: Iterable[str], limit: int) -> list[str]:
     if current:
         messages.append(current)
     return messages
-
-
-def _split_long(text: str, limit: int) -> list[str]:
-    if len(text) <= limit:
-        return [text]
-    parts, rest = [], text
-    while len(rest) > limit:
-        cut = rest.rfind(" ", 0, limit)
-        cut = cut if cut > limit // 2 else limit
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        parts.append(rest)
-    return parts
 
 
 # --------------------------------------------------------------------------------- interpreting
@@ -311,18 +298,6 @@ def _entity_choice(entities: Optional[Iterable[Mapping[str, Any]]]) -> Optional[
         except AttributeError:
             continue
     return None
-
-
-def _payload_choice(text: str) -> Optional[str]:
-    match = re.fullmatch(r"\s*/\w+\s*(\{.*\})\s*", text, flags=re.S)
-    if not match:
-        return None
-    try:
-        data = json.loads(match.group(1))
-    except ValueError:
-        return None
-    value = data.get(CHOICE_ENTITY) if isinstance(data, dict) else None
-    return str(value).strip().lower() if value is not None else None
 
 
 def _norm(text: str) -> str:
@@ -388,10 +363,10 @@ def interpret_answer(rule: Rule, text: Optional[str], intent: Optional[str] = No
                      entities: Optional[Iterable[Mapping[str, Any]]] = None,
                      now: Optional[datetime] = None) -> Interpreted:
     """Turn a reply into the slot value for `rule`, or a kind re-ask message. Never raises on user input."""
-    from bot.validation import interpret_yes_no, strip_control
+    from bot.validation import interpret_yes_no, payload_choice, strip_control
 
     text = strip_control(text or "")[:2000]
-    chosen = _entity_choice(entities) or _payload_choice(text)
+    chosen = _entity_choice(entities) or payload_choice(text)
     if chosen is not None:
         if chosen in rule.outcomes and (rule.kind != "date" or chosen == UNKNOWN):
             return Interpreted(chosen)

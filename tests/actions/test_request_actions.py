@@ -100,7 +100,7 @@ async def test_summary_lists_every_answer(domain):
     said = texts(dispatcher)
     for value in ("Jane Doe", "jane@example.org", "Main St and 5th", "weekday evenings"):
         assert value in said
-    assert {b["title"] for m in dispatcher.messages for b in m.get("buttons") or []} >= {"Yes, send it", "Cancel"}
+    assert {b["title"] for m in dispatcher.messages for b in m.get("buttons") or []} >= {"Yes, send it", "Cancel request"}
 
 
 @pytest.mark.parametrize(
@@ -171,3 +171,13 @@ async def test_status_lookup_needs_the_contact_on_file(domain, migrated_db):
         domain,
     )
     assert texts(dispatcher) == wrong  # unknown code and wrong contact read the same
+
+
+@pytest.mark.parametrize("entity", ["MR", "7K3Q9P", None])
+async def test_reference_is_read_from_the_text_when_the_entity_is_a_fragment(domain, entity):
+    from actions.status import ValidateStatusForm
+
+    tracker = make_tracker("what's the status of mr-7k3q9p?", candidates={"status_reference": entity or "x"},
+                           requested_slot="status_reference", active_loop="status_form")
+    events = await ValidateStatusForm().run(CollectingDispatcher(), tracker, domain)
+    assert slot_events(events)["status_reference"] == "MR-7K3Q9P"

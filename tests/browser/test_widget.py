@@ -437,6 +437,8 @@ def test_axe_no_serious_or_critical_violations(site, page):
     say(page, "is it free")
     wait_for_bot_count(page, 2)
     panel.get_by_role("button", name="Request mediation").wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "widget-desktop.png"))
     violations = run_axe(page)
     assert violations == [], json.dumps(violations, indent=2)
 

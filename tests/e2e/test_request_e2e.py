@@ -86,7 +86,7 @@ def test_cancel_stores_nothing(stack):
     before = len(stack.export())
     convo = eligible_conversation(stack)
     fill_request(convo)
-    assert "Nothing from your request was saved" in convo.click("Cancel")
+    assert "Nothing from your request was saved" in convo.click("Cancel request")
     assert len(stack.export()) == before
 
 
