@@ -5,7 +5,13 @@ Split by concern like financial-demo: answers, safety and fallback (`answers.py`
 """
 import os
 
-from actions import answers, eligibility, request_form, status, submit  # noqa: F401  (registers actions)
+from bot.settings import get_settings
+
+# Read the settings now, so a production server without its encryption key refuses to start with a clear
+# message, instead of failing at the first resident's submission.
+get_settings()
+
+from actions import answers, eligibility, request_form, status, submit  # noqa: E402,F401  (registers actions)
 
 if os.environ.get("MEDIATION_BACKGROUND_DELIVERY") == "1":
     # Requests spooled while the database was down are delivered as soon as it is back.

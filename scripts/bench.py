@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import math
 import os
@@ -557,6 +558,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         print("Starting the vanilla Rasa server and ours (Rasa + action server) ...", flush=True)
         vanilla = start_vanilla(procs, project, tmp, args.startup_timeout)
         ours = start_ours(procs, tmp, args.startup_timeout)
+        model_digest = hashlib.sha256((tmp / "mediation.tar.gz").read_bytes()).hexdigest()[:12]
+        model_mtime = dt.datetime.fromtimestamp((tmp / "mediation.tar.gz").stat().st_mtime,
+                                                dt.timezone.utc).isoformat(timespec="seconds")
         for target in (vanilla, ours):
             print(f"Warming up {target.name} ({warm_up(target)} messages, not counted) ...", flush=True)
             target.rss = RssSampler(target.rasa_pid)
@@ -584,7 +588,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             "settings": {"conversations": args.conversations, "rounds": args.rounds,
                          "messages_per_conversation": {"vanilla": len(vanilla_script(0)), "ours": len(our_script(0))},
                          "warmup": "one full scripted conversation per bot, not counted", "phase_deadline_s": args.phase_deadline,
-                         "request_timeout_s": args.request_timeout, "model": str(MODEL.relative_to(ROOT))},
+                         "request_timeout_s": args.request_timeout, "model": str(MODEL.relative_to(ROOT)),
+                         "model_sha256": model_digest, "model_mtime": model_mtime},
             "vanilla": summary(vanilla),
             "ours": summary(ours),
             "train_seconds": {"vanilla": None if vanilla_train_s is None else round(vanilla_train_s, 1),

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
+import math
 import os
 import shutil
 import signal
@@ -86,6 +88,29 @@ def read_report(out: Path) -> dict:
     }
 
 
+def data_digest(path: Path) -> str:
+    """A short fingerprint of the NLU data, so figures can be matched to the data they came from."""
+    digest = hashlib.sha256()
+    for file in sorted(path.rglob("*.yml")) if path.is_dir() else [path]:
+        digest.update(file.name.encode() + file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def error_keys(out: Path) -> set[tuple[str, str]]:
+    errors = out / "intent_errors.json"
+    return {(e["text"], e["intent"]) for e in json.loads(errors.read_text())} if errors.exists() else set()
+
+
+def paired_comparison(spacy_out: Path, whitespace_out: Path) -> dict:
+    """McNemar's exact test on the examples exactly one pipeline got wrong (valid because the folds are the same)."""
+    spacy_wrong, whitespace_wrong = error_keys(spacy_out), error_keys(whitespace_out)
+    only_spacy, only_whitespace = len(spacy_wrong - whitespace_wrong), len(whitespace_wrong - spacy_wrong)
+    n, k = only_spacy + only_whitespace, min(only_spacy, only_whitespace)
+    p = min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n) if n else 1.0
+    return {"only_spacy_wrong": only_spacy, "only_whitespace_wrong": only_whitespace,
+            "both_wrong": len(spacy_wrong & whitespace_wrong), "mcnemar_exact_p": round(p, 4)}
+
+
 def run_pipeline(name: str, config_path: Path, folds: int, out: Path, log: Path,
                  nlu: Path, seed: int) -> tuple[dict, float, list[str]]:
     nlu_arg = str(nlu.resolve().relative_to(ROOT)) if nlu.resolve().is_relative_to(ROOT) else str(nlu.resolve())
@@ -130,21 +155,23 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
 
-    config = yaml.safe_load(CONFIG.read_text())
+    config_text = CONFIG.read_text()  # read once: both pipelines use this snapshot even if config.yml changes
+    config = yaml.safe_load(config_text)
     spacy_model = next((c.get("model") for c in config.get("pipeline", []) if c.get("name") == "SpacyNLP"), None)
     if spacy_model and not (ROOT / spacy_model / "meta.json").exists() and args.only != "whitespace":
         print(f"No spaCy pipeline at {spacy_model}; run `make spacy` first.", file=sys.stderr)
         return 2
 
     tmp = Path(tempfile.mkdtemp(prefix="crossval-"))
-    # spaCy: config.yml itself. Whitespace: a copy that differs only in the tokenizer (policies kept too;
+    # spaCy: config.yml as it is now. Whitespace: a copy that differs only in the tokenizer (policies kept too;
     # cross-validation trains the NLU part only).
-    configs = {"spacy": CONFIG, "whitespace": tmp / "config-whitespace.yml"}
+    configs = {"spacy": tmp / "config-spacy.yml", "whitespace": tmp / "config-whitespace.yml"}
+    configs["spacy"].write_text(config_text)  # relative paths in it (the spaCy model) resolve from ROOT, the cwd
     configs["whitespace"].write_text(yaml.safe_dump(whitespace_config(config), sort_keys=False))
     selected = [args.only] if args.only else list(PIPELINES)
 
     previous = json.loads(args.json.read_text()) if args.json.exists() else {}
-    results = {"pipelines": dict(previous.get("pipelines", {}))}
+    results = {"pipelines": dict(previous.get("pipelines", {})), "paired": previous.get("paired")}
     keep = args.keep_tmp
     print(f"Working folder: {tmp}; load average {[round(x, 2) for x in os.getloadavg()]}", flush=True)
     try:
@@ -157,13 +184,19 @@ def main(argv: Optional[list[str]] = None) -> int:
                                                           else "<config.yml with WhitespaceTokenizer>")
             shown_cmd[shown_cmd.index("--out") + 1] = "<tmp>"
             results["pipelines"][name] = dict(
-                report, folds=args.folds, fold_seed=args.seed, nlu_data=shown_cmd[shown_cmd.index("--nlu") + 1], seconds=round(seconds), command=" ".join(shown_cmd),
+                report, folds=args.folds, fold_seed=args.seed, nlu_data=shown_cmd[shown_cmd.index("--nlu") + 1],
+                config_sha256=hashlib.sha256(config_text.encode()).hexdigest()[:12],
+                nlu_data_sha256=data_digest(args.nlu), seconds=round(seconds), command=" ".join(shown_cmd),
                 date=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 nproc=os.cpu_count(), loadavg_at_end=[round(x, 2) for x in os.getloadavg()],
                 pipeline=[c["name"] for c in yaml.safe_load(configs[name].read_text())["pipeline"]],
             )
             print(f"[{name}] macro-F1 {report['intent_macro_f1']:.4f}  accuracy {report['intent_accuracy']:.4f}  "
                   f"({report['examples']} examples, {report['intents']} intents, {seconds / 60:.1f} min)", flush=True)
+        if len(selected) == 2:
+            results["paired"] = paired_comparison(tmp / "out-spacy", tmp / "out-whitespace")
+        else:
+            results.pop("paired", None)
     except KeyboardInterrupt:
         print("\nInterrupted.", file=sys.stderr)
         return 130
@@ -185,13 +218,23 @@ def main(argv: Optional[list[str]] = None) -> int:
             print(f"{name:<12}{p['folds']:>6}{p['intent_macro_f1']:>10.4f}{p['intent_weighted_f1']:>13.4f}"
                   f"{p['intent_accuracy']:>10.4f}")
     if all(name in pipelines for name in PIPELINES):
-        if any(pipelines["spacy"].get(k) != pipelines["whitespace"].get(k) for k in ("folds", "nlu_data", "fold_seed")):
-            print("note: the two pipelines were run with different folds or data; re-run both to compare.")
+        if any(pipelines["spacy"].get(k) != pipelines["whitespace"].get(k) for k in ("folds", "nlu_data_sha256", "fold_seed", "config_sha256")):
+            print("note: the two pipelines were run with different folds, data or config; re-run both to compare.")
         diff = pipelines["spacy"]["intent_macro_f1"] - pipelines["whitespace"]["intent_macro_f1"]
         results["spacy_minus_whitespace_macro_f1"] = round(diff, 4)
-        verdict = ("spaCy is at least as good: keep it" if diff >= 0
-                   else "whitespace scores higher: see docs/nlu.md before switching")
+        paired = results.get("paired")
+        significant = paired is not None and paired["mcnemar_exact_p"] < 0.05
+        if diff >= 0:
+            verdict = "spaCy is at least as good"
+        elif paired is not None and not significant:
+            verdict = "whitespace slightly higher, within noise"
+        else:
+            verdict = "whitespace scores higher"
         print(f"spaCy - whitespace macro-F1: {diff:+.4f} ({verdict})")
+        if paired:
+            print(f"paired (same folds): only spaCy wrong {paired['only_spacy_wrong']}, only whitespace wrong "
+                  f"{paired['only_whitespace_wrong']}, McNemar exact p = {paired['mcnemar_exact_p']}"
+                  + (" (significant)" if significant else " (not a significant difference)"))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n")
     print(f"Wrote {args.json}")

@@ -52,7 +52,8 @@ def commands(env: dict[str, str], shell: bool) -> list[tuple[str, list[str], dic
                        "--endpoints", "endpoints.yml"], env)
         )
         return procs
-    cors = [arg for origin in env["CORS_ORIGINS"].split(",") if origin.strip() for arg in ("--cors", origin.strip())]
+    # Only these origins may call the REST channel from a browser (one --cors flag with every origin).
+    cors = ["--cors", *[origin.strip() for origin in env["CORS_ORIGINS"].split(",") if origin.strip()]]
     procs.append(
         (
             "rasa",

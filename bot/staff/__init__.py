@@ -78,17 +78,15 @@ def create_app(settings: Optional[Settings] = None, *, config: Optional[Mapping[
     app.register_blueprint(overview_bp)
     app.register_blueprint(admin_bp)
 
-    # The chat widget engineer's blueprint (/widget/... assets and the /demo page). It is part of the
-    # product; the guard only tolerates bot.widget itself (or its widget_bp) being absent, e.g. while the
-    # two are developed in parallel. An import error from inside the widget module (exc.name is then
-    # another module) still surfaces.
-    try:
-        from bot.widget import widget_bp
-    except ImportError as exc:
-        if exc.name != "bot.widget":
-            raise
-        widget_bp = None
-    if widget_bp is not None:
-        app.register_blueprint(widget_bp)
-        app.config["WIDGET_BLUEPRINTS"] = {widget_bp.name}
+    # The chat widget's assets (/widget/...) and the /demo page standing in for the city website.
+    from bot.widget import widget_bp
+
+    app.register_blueprint(widget_bp)
+    app.config["WIDGET_BLUEPRINTS"] = {widget_bp.name}
+
+    @app.get("/health")
+    def health():
+        """For process supervisors and `make run`: the app is up (it does not touch personal data)."""
+        return {"status": "ok"}
+
     return app

@@ -38,3 +38,15 @@ def test_action_server_listens_on_loopback_only(stack):
     addresses = _listening_addresses(port)
     assert addresses, "action server is not listening"
     assert addresses <= {"0100007F"}, addresses  # 127.0.0.1 only, never 0.0.0.0
+
+
+def test_cors_allows_only_the_configured_origin(stack):
+    import requests
+
+    url = f"{stack.rasa_url}/webhooks/rest/webhook"
+    body = {"sender": "cors-check", "message": "hi"}
+    allowed = stack.env["CORS_ORIGINS"]
+    ok = requests.post(url, json=body, headers={"Origin": allowed}, timeout=60)
+    assert ok.headers.get("Access-Control-Allow-Origin") == allowed
+    evil = requests.post(url, json=body, headers={"Origin": "https://evil.example"}, timeout=60)
+    assert evil.headers.get("Access-Control-Allow-Origin") in (None, "")

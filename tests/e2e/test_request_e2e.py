@@ -132,3 +132,18 @@ def test_status_lookup_through_the_chat(stack):
     stranger.say(f"status of {reference.lower()}")
     reply = stranger.say("someone.else@example.org")
     assert "couldn't find" in reply and reference not in reply
+
+
+@pytest.mark.parametrize("question,key", [("is this confidential?", "faq_confidential"),
+                                          ("how much does it cost?", "faq_cost")])
+def test_a_question_mid_request_is_answered_and_the_form_resumes(stack, question, key):
+    from bot.answers import default_answers
+
+    convo = eligible_conversation(stack)
+    convo.click("Yes, start a request")
+    convo.say("Jane Doe")
+    reply = convo.say(question)
+    assert default_answers().messages(key)[0] in reply
+    assert "How would you like OCC staff to contact you?" in reply
+    reply = convo.click("Email")
+    assert "email address" in reply
