@@ -22,6 +22,7 @@ from actions.common import (
 from bot import request_form as rf
 from bot import validation as v
 from bot.eligibility import current_policy, interpret_answer
+from bot.text import pack_lines
 
 SMS_FROM = "sms_from"
 
@@ -214,9 +215,8 @@ class ActionAskReqConfirm(Action):
             buttons = [{"title": label, "payload": label} for label in rf.CORRECTABLE_LABELS]
             dispatcher.utter_message(text="Which part would you like to change?", buttons=buttons)
             return []
-        lines = rf.summary_lines(tracker.slots)
-        say(dispatcher, ["Here is your request:\n" + "\n".join(lines)] if len("\n".join(lines)) < 300 else
-            ["Here is your request:"] + lines)
+        for message in pack_lines(["Here is your request:", *rf.summary_lines(tracker.slots)]):
+            dispatcher.utter_message(text=message)
         dispatcher.utter_message(
             text="Is everything correct? You can also name a part to change it, like \"the phone number\".",
             buttons=[

@@ -53,6 +53,23 @@ def split_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
     return chunks
 
 
+def pack_lines(lines, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+    """Join lines with newlines into as few messages as possible, none longer than `limit` (lists, summaries)."""
+    messages: list[str] = []
+    current = ""
+    for line in lines:
+        for piece in split_message(line, limit):
+            candidate = f"{current}\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                messages.append(current)
+                current = piece
+    if current:
+        messages.append(current)
+    return messages
+
+
 def _split_words(text: str, limit: int) -> list[str]:
     words, out, current = text.split(" "), [], ""
     for word in words:

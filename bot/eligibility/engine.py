@@ -26,7 +26,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Optional
 
 from bot.eligibility.policy import UNKNOWN, Policy, Rule, RuleOutcome
-from bot.text import split_message
+from bot.text import pack_lines
 
 LIKELY = "likely_eligible"
 REVIEW = "needs_staff_review"
@@ -241,30 +241,13 @@ def format_outcome(outcome: Outcome, limit: int = MAX_MESSAGE) -> list[str]:
         shown = list(outcome.reasons)
     else:
         shown = sorted((r for r in outcome.reasons if r.result != PASS), key=lambda r: -_SEVERITY.get(r.result, 1))
-    messages = _pack([outcome.headline], limit)
+    messages = pack_lines([outcome.headline], limit)
     if shown:
-        messages += _pack(["Why:"] + [f"• {r.text}" for r in shown], limit)
+        messages += pack_lines(["Why:"] + [f"• {r.text}" for r in shown], limit)
     if outcome.next_steps:
         head = "What you can do next:" if len(outcome.next_steps) > 1 else None
         items = [f"• {s}" for s in outcome.next_steps] if head else list(outcome.next_steps)
-        messages += _pack(([head] if head else []) + items, limit)
-    return messages
-
-
-def _pack(lines: Iterable[str], limit: int) -> list[str]:
-    """Join lines with newlines into as few messages as possible, none longer than `limit`."""
-    messages: list[str] = []
-    current = ""
-    for line in lines:
-        for piece in split_message(line, limit):
-            candidate = f"{current}\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                messages.append(current)
-                current = piece
-    if current:
-        messages.append(current)
+        messages += pack_lines(([head] if head else []) + items, limit)
     return messages
 
 
