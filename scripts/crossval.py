@@ -77,6 +77,13 @@ def read_report(out: Path) -> dict:
         accuracy = report["accuracy"]
     else:  # sklearn reports "micro avg" instead when predictions include a label absent from the targets
         accuracy = report["micro avg"]["f1-score"]
+    entities = {}
+    for entity_report in sorted(out.glob("*Extractor_report.json")) + sorted(out.glob("DIETClassifier_report.json")):
+        rep = json.loads(entity_report.read_text())
+        # token-level (Rasa's entity evaluation): supports differ between tokenizers, so compare with care
+        entities[entity_report.name.replace("_report.json", "")] = {
+            k: {"f1": round(v["f1-score"], 3), "support_tokens": v["support"]}
+            for k, v in rep.items() if isinstance(v, dict) and "f1-score" in v and k != "weighted avg"}
     worst = sorted(((v["f1-score"], k) for k, v in labels.items() if v["support"]), key=lambda t: t[0])[:5]
     return {
         "intent_macro_f1": round(report["macro avg"]["f1-score"], 4),
@@ -85,6 +92,7 @@ def read_report(out: Path) -> dict:
         "examples": int(support),
         "intents": len(labels),
         "weakest_intents": [{"intent": k, "f1": round(f, 3)} for f, k in worst],
+        "entities": entities,
     }
 
 

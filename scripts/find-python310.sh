@@ -2,7 +2,7 @@
 # Print the path of a Python 3.10 interpreter, or explain how to get one and fail.
 # Order: $PYTHON310 (override), a working `python3.10` on PATH, pyenv's installed 3.10.x, common locations.
 set -u
-works() { [ -n "$1" ] && "$1" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 10) else 1)' >/dev/null 2>&1; }
+works() { [ -n "$1" ] && [ "$("$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" = "3.10" ]; }
 
 if [ -n "${PYTHON310:-}" ]; then
   if works "$PYTHON310"; then echo "$PYTHON310"; exit 0; fi
