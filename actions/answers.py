@@ -104,6 +104,8 @@ class ActionCancelForm(Action):
             slots = ["status_reference", "status_contact"]
         else:
             dispatcher.utter_message(text="OK, I've stopped the check. Nothing was saved.")
-            slots = [s for s in domain.get("slots", {}) if s.startswith("elig_")]
+            from bot.eligibility import current_policy
+
+            slots = [rule.slot for rule in current_policy().rules]
         dispatcher.utter_message(response="utter_stopped")
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in slots]

@@ -9,15 +9,17 @@ alternate (vanilla, ours, ours, vanilla, ...) so a change in background load dur
 What it does (`make bench`):
   1. `rasa init --no-prompt` in a temporary folder (Rasa trains the vanilla model as part of init; that wall
      time is recorded as the vanilla training time) and starts that bot's Rasa server.
-  2. Starts our Rasa server + action server (models/mediation.tar.gz, copied so a retrain can't swap it mid-run),
-     against a throw-away SQLite database and var/ folder, like tests/stack.py.
+  2. Starts our Rasa server + action server (models/mediation.tar.gz, copied so a retrain can't swap it mid-run;
+     with BENCH_TRAIN_OURS=1 the model this run trained instead), against a throw-away SQLite database and
+     var/ folder, like tests/stack.py.
   3. Warms each server up, then runs N concurrent simulated conversations (default 20, 9–10 messages each,
      every conversation its own sender id) over the REST channel, loopback only, bounded in count and time.
   4. Prints p50/p95/max latency, messages/s, errors and peak Rasa server RSS (VmRSS of the server and its
      children, sampled from /proc), compares them with the targets (PASS/FAIL), and writes var/bench/latest.json.
 
 Our `rasa train` time is only measured when BENCH_TRAIN_OURS=1 (it retrains the whole project into a temporary
-folder with `--force`, which takes minutes on a shared 2-core machine).
+folder with `--force`, which can take minutes on a shared 2-core machine); the load test then uses that model,
+so training time, latency and memory all describe the config.yml of this run.
 
 Exit status: 0 whether or not targets are met (it is a benchmark, not a gate); non-zero only if something crashed.
 Every process it starts runs in its own process group and is stopped on exit, Ctrl-C or SIGTERM.
@@ -403,12 +405,12 @@ def start_vanilla(procs: Processes, project: Path, tmp: Path, timeout: float) ->
     return target
 
 
-def start_ours(procs: Processes, tmp: Path, timeout: float) -> Target:
+def start_ours(procs: Processes, tmp: Path, timeout: float, source_model: Path) -> Target:
     """Our Rasa server + action server, configured like tests/stack.py (throw-away SQLite DB and var/)."""
     from cryptography.fernet import Fernet
 
     model = tmp / "mediation.tar.gz"
-    shutil.copy2(MODEL, model)
+    shutil.copy2(source_model, model)
     rasa_port, action_port = free_port(), free_port()
     var = tmp / "ours-var"
     (var / "data").mkdir(parents=True)
@@ -446,7 +448,8 @@ def start_ours(procs: Processes, tmp: Path, timeout: float) -> Target:
     return target
 
 
-def train_ours(procs: Processes, tmp: Path, timeout: float) -> float:
+def train_ours(procs: Processes, tmp: Path, timeout: float) -> tuple[float, Path]:
+    """Train our project from scratch; returns (wall seconds, the model), which the load test then uses."""
     out = tmp / "ours-train"
     print(f"BENCH_TRAIN_OURS=1: training our project into {out} (--force) ...", flush=True)
     seconds = procs.run(
@@ -456,7 +459,11 @@ def train_ours(procs: Processes, tmp: Path, timeout: float) -> float:
         cwd=ROOT, env=base_env(), log=tmp / "ours-train.log", timeout=timeout,
     )
     print(f"  our rasa train: {seconds:.0f}s", flush=True)
-    return seconds
+    return seconds, out / "bench.tar.gz"
+
+
+def sha12(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 # --- report --------------------------------------------------------------------------------------------------
@@ -551,14 +558,18 @@ def main(argv: Optional[list[str]] = None) -> int:
     print(f"Working folder: {tmp}  (nproc={info['nproc']}, RAM={info['ram_gb']} GB, "
           f"load average {info['loadavg_at_start']})", flush=True)
     try:
-        train_ours_s = train_ours(procs, tmp, args.train_timeout) if os.environ.get("BENCH_TRAIN_OURS") == "1" \
-            else None
+        config_at_start = sha12(ROOT / "config.yml")
+        # With BENCH_TRAIN_OURS=1 the load test uses the model just trained, so training time, latency and
+        # memory all describe the same config even if someone retrains models/ meanwhile.
+        train_ours_s, our_model = None, MODEL
+        if os.environ.get("BENCH_TRAIN_OURS") == "1":
+            train_ours_s, our_model = train_ours(procs, tmp, args.train_timeout)
         project, vanilla_train_s = prepare_vanilla(procs, tmp, args.vanilla_dir, args.train_timeout)
 
         print("Starting the vanilla Rasa server and ours (Rasa + action server) ...", flush=True)
         vanilla = start_vanilla(procs, project, tmp, args.startup_timeout)
-        ours = start_ours(procs, tmp, args.startup_timeout)
-        model_digest = hashlib.sha256((tmp / "mediation.tar.gz").read_bytes()).hexdigest()[:12]
+        ours = start_ours(procs, tmp, args.startup_timeout, our_model)
+        model_digest = sha12(tmp / "mediation.tar.gz")
         model_mtime = dt.datetime.fromtimestamp((tmp / "mediation.tar.gz").stat().st_mtime,
                                                 dt.timezone.utc).isoformat(timespec="seconds")
         for target in (vanilla, ours):
@@ -588,7 +599,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             "settings": {"conversations": args.conversations, "rounds": args.rounds,
                          "messages_per_conversation": {"vanilla": len(vanilla_script(0)), "ours": len(our_script(0))},
                          "warmup": "one full scripted conversation per bot, not counted", "phase_deadline_s": args.phase_deadline,
-                         "request_timeout_s": args.request_timeout, "model": str(MODEL.relative_to(ROOT)),
+                         "request_timeout_s": args.request_timeout, "model": str(MODEL.relative_to(ROOT)) if our_model == MODEL else "trained by this run (BENCH_TRAIN_OURS=1)",
+                         "config_sha256": config_at_start,
                          "model_sha256": model_digest, "model_mtime": model_mtime},
             "vanilla": summary(vanilla),
             "ours": summary(ours),
@@ -597,6 +609,9 @@ def main(argv: Optional[list[str]] = None) -> int:
                               "ours": None if train_ours_s is None else round(train_ours_s, 1)},
         }
         results["checks"] = checks(results["ours"], results["vanilla"], train_ours_s)
+        if sha12(ROOT / "config.yml") != config_at_start:
+            results["warning"] = "config.yml changed during the run; figures may mix two configs"
+            print(f"WARNING: {results['warning']}")
         print_report(results)
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n")

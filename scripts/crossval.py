@@ -13,7 +13,9 @@ Usage (`make crossval`):
 Runs `rasa test nlu --nlu data/nlu --cross-validation --folds N --config <cfg> --out <tmp>` per pipeline, reads
 `intent_report.json` (accumulated over the test folds) and prints intent macro-F1, weighted F1 and accuracy.
 Results (merged with earlier results of the other pipeline when --only is used) go to var/crossval/latest.json.
-Slow: each fold trains DIET from scratch (≈15–25 minutes for both pipelines, 3 folds, on a shared 2-core machine).
+Each fold trains the NLU pipeline from scratch: about 3 minutes for both pipelines with today's Linear SVM, about
+13 minutes when DIET classified intents (3 folds, shared 2-core machine). Fold split is seeded (--seed), so both
+pipelines see the same folds and the script can report a paired (McNemar) comparison.
 """
 from __future__ import annotations
 
