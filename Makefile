@@ -74,7 +74,7 @@ test-fast: install  ## Unit and database tests only (no Rasa server, no browser)
 bench: install spacy train  ## Latency/throughput: this bot vs a vanilla `rasa init` bot
 	$(PY) scripts/bench.py
 
-crossval: install spacy  ## Cross-validate both NLU pipelines (slow; writes docs/nlu.md figures)
+crossval: install spacy  ## Cross-validate both NLU pipelines (slow; writes var/crossval/latest.json, see docs/nlu.md)
 	$(PY) scripts/crossval.py
 
 clean:  ## Remove trained models and build outputs (keeps the virtual environment)

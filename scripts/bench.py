@@ -27,6 +27,7 @@ Every process it starts runs in its own process group and is stopped on exit, Ct
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -45,7 +46,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import requests
 
@@ -262,7 +263,7 @@ class Target:
     name: str
     rasa_url: str
     rasa_pid: int
-    script: callable
+    script: Callable[[int], list[str]]
     action_pid: Optional[int] = None
     latencies_ms: list[float] = field(default_factory=list)
     timed: list[tuple[float, int, str]] = field(default_factory=list)  # (ms, position, scripted text)
@@ -541,7 +542,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--keep-tmp", action="store_true", help="keep the temporary folder (logs, vanilla bot)")
     args = parser.parse_args(argv)
 
-    if not MODEL.exists():
+    if not MODEL.exists() and os.environ.get("BENCH_TRAIN_OURS") != "1":
         print(f"No trained model at {MODEL}; run `make train` first (`make bench` does it).", file=sys.stderr)
         return 2
     if not (SPACY_MODEL / "meta.json").exists():
@@ -583,25 +584,24 @@ def main(argv: Optional[list[str]] = None) -> int:
             for target in order[r % 2]:
                 print(f"Round {r + 1}/{args.rounds}: {args.conversations} conversations against {target.name} ...",
                       flush=True)
-                samplers = [s for s in (target.rss, target.action_rss) if s]
-                for s in samplers:
-                    s.__enter__()
-                try:
+                with contextlib.ExitStack() as sampling:
+                    for sampler in (target.rss, target.action_rss):
+                        if sampler:
+                            sampling.enter_context(sampler)
                     run_phase(target, args.conversations, args.phase_deadline, args.request_timeout)
-                finally:
-                    for s in samplers:
-                        s.__exit__(None, None, None)
 
         results = {
             "date": started_at.isoformat(timespec="seconds"),
-            "command": " ".join([Path(sys.executable).name, "scripts/bench.py", *(argv or sys.argv[1:])]),
+            "command": " ".join([*(["BENCH_TRAIN_OURS=1"] if train_ours_s is not None else []),
+                                 ".venv/bin/python", "scripts/bench.py", *(argv or sys.argv[1:])]),
             "machine": dict(info, loadavg_at_end=[round(x, 2) for x in os.getloadavg()]),
             "settings": {"conversations": args.conversations, "rounds": args.rounds,
                          "messages_per_conversation": {"vanilla": len(vanilla_script(0)), "ours": len(our_script(0))},
-                         "warmup": "one full scripted conversation per bot, not counted", "phase_deadline_s": args.phase_deadline,
-                         "request_timeout_s": args.request_timeout, "model": str(MODEL.relative_to(ROOT)) if our_model == MODEL else "trained by this run (BENCH_TRAIN_OURS=1)",
-                         "config_sha256": config_at_start,
-                         "model_sha256": model_digest, "model_mtime": model_mtime},
+                         "warmup": "one full scripted conversation per bot, not counted",
+                         "phase_deadline_s": args.phase_deadline, "request_timeout_s": args.request_timeout,
+                         "model": (str(MODEL.relative_to(ROOT)) if our_model == MODEL
+                                   else "trained by this run (BENCH_TRAIN_OURS=1)"),
+                         "config_sha256": config_at_start, "model_sha256": model_digest, "model_mtime": model_mtime},
             "vanilla": summary(vanilla),
             "ours": summary(ours),
             "train_seconds": {"vanilla": None if vanilla_train_s is None else round(vanilla_train_s, 1),

@@ -228,7 +228,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             print(f"{name:<12}{p['folds']:>6}{p['intent_macro_f1']:>10.4f}{p['intent_weighted_f1']:>13.4f}"
                   f"{p['intent_accuracy']:>10.4f}")
     if all(name in pipelines for name in PIPELINES):
-        if any(pipelines["spacy"].get(k) != pipelines["whitespace"].get(k) for k in ("folds", "nlu_data_sha256", "fold_seed", "config_sha256")):
+        same = ("folds", "nlu_data_sha256", "fold_seed", "config_sha256")
+        if any(pipelines["spacy"].get(k) != pipelines["whitespace"].get(k) for k in same):
             print("note: the two pipelines were run with different folds, data or config; re-run both to compare.")
         diff = pipelines["spacy"]["intent_macro_f1"] - pipelines["whitespace"]["intent_macro_f1"]
         results["spacy_minus_whitespace_macro_f1"] = round(diff, 4)
