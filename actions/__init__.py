@@ -12,6 +12,10 @@ from bot.settings import get_settings
 get_settings()
 
 from actions import answers, eligibility, request_form, status, submit  # noqa: E402,F401  (registers actions)
+from bot.nlp import load_pipeline  # noqa: E402
+
+# Load the spaCy pipeline (dates in residents' words) now, not during the first resident's date question.
+load_pipeline()
 
 if os.environ.get("MEDIATION_BACKGROUND_DELIVERY") == "1":
     # Requests spooled while the database was down are delivered as soon as it is back.
