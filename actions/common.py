@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answers import default_answers
 from bot.safety import is_emergency, safety_messages
-from bot.text import clean_text, split_message
+from bot.text import clean_text, looks_like_question, split_message
 
 FAQ_PREFIX = "faq_"
 QUESTION_CONFIDENCE = 0.5  # calibrated probabilities over ~40 intents: 0.5 is a clear winner
@@ -66,16 +66,10 @@ def handle_interruption(dispatcher: CollectingDispatcher, tracker: Tracker, *, f
         # A keyword match alone still gets the 911 message, but the answer is kept (nothing is lost).
         return intent == "emergency"
     if intent and intent.startswith(FAQ_PREFIX) and confidence >= QUESTION_CONFIDENCE:
-        if not free_text or (len(text) <= 120 and ("?" in text or text.split(" ", 1)[0].lower() in _QUESTION_WORDS)):
+        if not free_text or looks_like_question(text):
             answer_for_intent(dispatcher, intent)
             return True
     return False
-
-
-_QUESTION_WORDS = {
-    "what", "who", "how", "is", "are", "can", "do", "does", "will", "would", "where", "when", "why", "should",
-    "could", "may", "wat", "whats", "what's", "hw", "r",
-}
 
 
 def answer_value(tracker: Tracker, value: Any) -> str:

@@ -44,8 +44,9 @@ class ActionSubmitRequest(Action):
         draft = rf.draft_from_slots(tracker.slots)
         try:
             result = submit_request(draft, sender_key=tracker.sender_id, channel=_channel(tracker))
-        except Exception:  # noqa: BLE001 - the resident must get an answer whatever failed
-            log.exception("Submitting a mediation request failed (no personal data logged)")
+        except Exception as exc:  # noqa: BLE001 - the resident must get an answer whatever failed
+            # Only the error's type: database errors can carry the submitted values in their message.
+            log.error("Submitting a mediation request failed: %s", type(exc).__name__)
             say(dispatcher, [
                 "Sorry, something went wrong and I couldn't save your request. Your answers are still here: "
                 "say \"yes\" to try again in a moment, or call the Office of Community Complaints at " + phone + "."

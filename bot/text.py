@@ -90,6 +90,25 @@ def _split_words(text: str, limit: int) -> list[str]:
     return out
 
 
+_QUESTION_WORDS = {
+    "what", "who", "how", "is", "are", "can", "do", "does", "will", "would", "where", "when", "why", "should",
+    "could", "may", "wat", "whats", "what's", "hw", "r",
+}
+QUESTION_MAX_CHARS = 120
+
+
+def looks_like_question(text: str | None) -> bool:
+    """A short message that asks something: a question mark, or a question word first.
+
+    Used where a form expects free text (a name, a description): only a short question is treated as the
+    resident asking us something; anything longer is their answer, even if it mentions a program topic.
+    """
+    text = clean_text(text)
+    if not text or len(text) > QUESTION_MAX_CHARS:
+        return False
+    return "?" in text or text.split(" ", 1)[0].lower() in _QUESTION_WORDS
+
+
 def truncate(text: str, limit: int) -> str:
     """Shorten for display (summaries), marking the cut with an ellipsis."""
     text = text or ""

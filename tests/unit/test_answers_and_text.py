@@ -11,7 +11,7 @@ from bot import request_form as rf
 from bot.answers import AnswersError, default_answers, load_answers
 from bot.intent_labels import labels
 from bot.safety import CRISIS_MESSAGE, is_emergency, mentions_danger, safety_messages
-from bot.text import clean_text, split_message
+from bot.text import clean_text, looks_like_question, split_message
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
@@ -148,3 +148,17 @@ def test_request_questions_depend_on_earlier_answers(values, includes, excludes)
 def test_field_names_residents_use(text, entities, field):
     found = rf.field_from_text(text, entities)
     assert (found.key if found else None) == field
+
+
+@pytest.mark.parametrize(
+    "text,question",
+    [
+        ("is this confidential?", True),
+        ("how much does it cost", True),
+        ("Jane Doe", False),
+        ("The officer shouted at me. Why did he do that? I want to talk about it. " * 3, False),  # long: an answer
+        ("", False),
+    ],
+)
+def test_what_reads_like_a_question(text, question):
+    assert looks_like_question(text) is question
