@@ -37,57 +37,38 @@ def split_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
         return []
     if len(text) <= limit:
         return [text]
+    pieces = []
+    for sentence in _SENTENCE_END.split(text):
+        pieces += [sentence] if len(sentence) <= limit else _join_within(_hard_cut(sentence.split(" "), limit), limit, " ")
+    return _join_within(pieces, limit, " ")
+
+
+def pack_lines(lines, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+    """Join lines with newlines into as few messages as possible, none longer than `limit` (lists, summaries)."""
+    return _join_within([piece for line in lines for piece in split_message(line, limit)], limit, "\n")
+
+
+def _join_within(pieces: list[str], limit: int, separator: str) -> list[str]:
+    """Greedily join pieces (each at most `limit` long) with `separator` into chunks of at most `limit`."""
     chunks: list[str] = []
     current = ""
-    for sentence in _SENTENCE_END.split(text):
-        pieces = [sentence] if len(sentence) <= limit else _split_words(sentence, limit)
-        for piece in pieces:
-            candidate = f"{current} {piece}".strip() if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                chunks.append(current)
-                current = piece
+    for piece in pieces:
+        if not piece:
+            continue
+        candidate = f"{current}{separator}{piece}" if current else piece
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            chunks.append(current)
+            current = piece
     if current:
         chunks.append(current)
     return chunks
 
 
-def pack_lines(lines, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
-    """Join lines with newlines into as few messages as possible, none longer than `limit` (lists, summaries)."""
-    messages: list[str] = []
-    current = ""
-    for line in lines:
-        for piece in split_message(line, limit):
-            candidate = f"{current}\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                messages.append(current)
-                current = piece
-    if current:
-        messages.append(current)
-    return messages
-
-
-def _split_words(text: str, limit: int) -> list[str]:
-    words, out, current = text.split(" "), [], ""
-    for word in words:
-        while len(word) > limit:  # a single enormous "word": hard cut
-            if current:
-                out.append(current)
-                current = ""
-            out.append(word[:limit])
-            word = word[limit:]
-        candidate = f"{current} {word}".strip() if current else word
-        if len(candidate) <= limit:
-            current = candidate
-        else:
-            out.append(current)
-            current = word
-    if current:
-        out.append(current)
-    return out
+def _hard_cut(words: list[str], limit: int) -> list[str]:
+    """Words longer than `limit` (a pasted URL, a row of emoji) are cut into `limit`-sized pieces."""
+    return [word[i:i + limit] for word in words for i in range(0, max(len(word), 1), limit)]
 
 
 _QUESTION_WORDS = {
