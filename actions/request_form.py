@@ -32,19 +32,6 @@ def _yes_no(tracker: Tracker, value: Any) -> str | None:
     return v.interpret_yes_no(str(value or ""), intent)
 
 
-def _is_stored_date(value: Any) -> bool:
-    """An answer the eligibility check already stored: an ISO date or "unknown"."""
-    from datetime import date
-
-    if value == "unknown":
-        return True
-    try:
-        date.fromisoformat(str(value))
-        return True
-    except ValueError:
-        return False
-
-
 def _sms_number(tracker: Tracker) -> str | None:
     number = message_metadata(tracker).get(SMS_FROM)
     if not number:
@@ -123,7 +110,7 @@ class ValidateMediationRequestForm(FormValidationAction):
         return self._free_text("req_email", v.normalize_email, dispatcher, tracker, value)
 
     async def validate_elig_incident_date(self, value, dispatcher, tracker, domain):
-        if tracker.get_slot("requested_slot") != "elig_incident_date" and _is_stored_date(value):
+        if tracker.get_slot("requested_slot") != "elig_incident_date" and rf.is_stored_date(value):
             return {"elig_incident_date": value}  # already answered in the eligibility check
         if handle_interruption(dispatcher, tracker, free_text=True):
             return {"elig_incident_date": None}

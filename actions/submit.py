@@ -5,7 +5,7 @@ import logging
 from typing import Text
 
 from rasa_sdk import Action
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.common import message_metadata, say
 from bot import request_form as rf
@@ -49,9 +49,11 @@ class ActionSubmitRequest(Action):
             log.error("Submitting a mediation request failed: %s", type(exc).__name__)
             say(dispatcher, [
                 "Sorry, something went wrong and I couldn't save your request. Your answers are still here: "
-                "say \"yes\" to try again in a moment, or call the Office of Community Complaints at " + phone + "."
+                "check the summary and press \"Yes, send it\" to try again in a moment, or call the Office of "
+                f"Community Complaints at {phone}."
             ])
-            return [SlotSet("req_confirm", None)]
+            # Reopen the form with every answer kept: it asks only the confirmation again (the summary).
+            return [SlotSet("req_confirm", None), FollowupAction("mediation_request_form")]
 
         how = CONTACT_WORDS.get(draft.preferred_contact, "")
         if result.stored:

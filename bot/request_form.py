@@ -145,6 +145,17 @@ def optional(value: Any) -> Optional[str]:
     return str(value)
 
 
+def is_stored_date(value: Any) -> bool:
+    """An answer the eligibility check already stored for the date: an ISO date, or "unknown" (not sure)."""
+    if value == "unknown":
+        return True
+    try:
+        date.fromisoformat(str(value))
+        return True
+    except ValueError:
+        return False
+
+
 def draft_from_slots(values: Mapping[str, Any]):
     """Turn the form's slot values into the RequestDraft the service stores (only what the form asked)."""
     from bot.requests_service import RequestDraft

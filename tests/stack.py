@@ -83,6 +83,20 @@ class Stack:
     def find_request(self, reference: str) -> Optional[dict]:
         return next((r for r in self.export() if r["reference"] == reference), None)
 
+    def restart_actions(self, **env_overrides: str) -> None:
+        """Restart the action server on the same port with some settings changed (e.g. a broken database)."""
+        proc = self.procs["actions"]
+        proc.terminate()
+        proc.wait(timeout=20)
+        port = self.action_url.rsplit(":", 1)[1]
+        log = self.logs["actions"]
+        self.procs["actions"] = subprocess.Popen(
+            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", port],
+            cwd=ROOT, env=dict(self.env, SANIC_HOST="127.0.0.1", **env_overrides),
+            stdout=log.open("a"), stderr=subprocess.STDOUT,
+        )
+        wait_until_up(f"{self.action_url}/health", self.procs["actions"], log)
+
     def log_text(self) -> str:
         return "\n".join(path.read_text(errors="replace") for path in self.logs.values() if path.exists())
 

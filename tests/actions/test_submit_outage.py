@@ -44,3 +44,24 @@ async def test_outage_at_submit_keeps_the_request_and_delivers_it_later(
     finally:
         proxy.stop()
         dispose_engines()
+
+
+async def test_when_nothing_can_save_the_request_the_answers_are_kept_and_the_summary_returns(
+    domain, mediation_env, tmp_path, monkeypatch
+):
+    """Database down AND the outbox unwritable: no reference is invented, the form reopens at the summary."""
+    proxy = TcpProxy(("127.0.0.1", 5432))  # never started: connections are refused
+    monkeypatch.setenv("DATABASE_URL", f"postgresql+psycopg2://root@127.0.0.1:{proxy.port}/nothing")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("MEDIATION_OUTBOX_DIR", str(blocker / "outbox"))
+    reset_settings_cache()
+    try:
+        dispatcher = CollectingDispatcher()
+        events = await ActionSubmitRequest().run(dispatcher, make_tracker("yes", slots=FILLED), domain)
+    finally:
+        dispose_engines()
+    said = texts(dispatcher)
+    assert "couldn't save your request" in said and "MR-" not in said
+    assert any(e["event"] == "followup" and e["name"] == "mediation_request_form" for e in events)
+    assert slot_events(events) == {"req_confirm": None}  # every other answer is kept

@@ -35,8 +35,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 TIMEOUT_MS = 15_000
 
 GREETING = "Hi! I can answer questions about mediation. What would you like to do?"
-FREE_ANSWER = ("Yes, mediation is **free**. Call (816) 889-6646, e-mail occ@example.org "
-               "or read https://www.kcmo.gov/occ.")
+# A scripted reply that exercises formatting and links; it is test data, not a statement about the program.
+FREE_ANSWER = ("Scripted reply with **bold** text. Call (816) 889-6646, e-mail staff@example.org "
+               "or read https://example.org/mediation.")
 
 
 # ---- servers -------------------------------------------------------------------------------
@@ -270,11 +271,11 @@ def test_faq_answer_with_safe_links(site, page):
     say(page, "is it free")
     wait_for_bot_count(page, 2)
     answer = bot_messages(page).nth(1)
-    assert "Yes, mediation is free." in answer.inner_text()
-    assert answer.locator("strong").inner_text() == "free"
+    assert "Scripted reply with bold text." in answer.inner_text()
+    assert answer.locator("strong").inner_text() == "bold"
     hrefs = answer.locator("a").evaluate_all("as => as.map(a => [a.getAttribute('href'), a.target])")
-    assert hrefs == [["tel:+18168896646", ""], ["mailto:occ@example.org", ""],
-                     ["https://www.kcmo.gov/occ", "_blank"]]
+    assert hrefs == [["tel:+18168896646", ""], ["mailto:staff@example.org", ""],
+                     ["https://example.org/mediation", "_blank"]]
     assert page.locator(".occw-msg--user .occw-text").last.inner_text() == "is it free"
 
 
@@ -388,7 +389,7 @@ def test_keyboard_only(site, page):
     page.keyboard.type("is it free")
     page.keyboard.press("Enter")
     wait_for_bot_count(page, 2)
-    assert "mediation is free" in bot_messages(page).last.inner_text()
+    assert "Scripted reply with bold text" in bot_messages(page).last.inner_text()
     assert box.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
 
     page.keyboard.press("Escape")
@@ -405,7 +406,7 @@ def test_keyboard_only(site, page):
             "() => document.activeElement.getAttribute('aria-label') || document.activeElement.getAttribute('href')"))
         if visited[-1] == "Close chat":
             break
-    assert visited == ["https://www.kcmo.gov/occ", "mailto:occ@example.org", "tel:+18168896646",
+    assert visited == ["https://example.org/mediation", "mailto:staff@example.org", "tel:+18168896646",
                        "Conversation", "Close chat"]
     page.keyboard.press("Enter")
     assert page.get_by_role("dialog", name="Mediation assistant").is_hidden()

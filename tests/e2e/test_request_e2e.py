@@ -147,3 +147,21 @@ def test_a_question_mid_request_is_answered_and_the_form_resumes(stack, question
     assert "How would you like OCC staff to contact you?" in reply
     reply = convo.click("Email")
     assert "email address" in reply
+
+
+def test_when_nothing_can_save_it_the_resident_keeps_their_answers_and_retries(stack, tmp_path):
+    """Database unreachable AND outbox unwritable: an honest apology, the summary again, and a retry works."""
+    convo = eligible_conversation(stack)
+    fill_request(convo, email="retry.later@example.org")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    stack.restart_actions(DATABASE_URL="postgresql+psycopg2://root@127.0.0.1:9/nothing",
+                          MEDIATION_OUTBOX_DIR=str(blocker / "outbox"))
+    try:
+        reply = convo.click("Yes, send it")
+        assert "couldn't save your request" in reply and not REF.search(reply)
+        assert "retry.later@example.org" in reply and "Is everything correct?" in reply  # the summary, kept
+    finally:
+        stack.restart_actions()
+    reference = REF.search(convo.click("Yes, send it")).group(0)
+    assert stack.find_request(reference)["email"] == "retry.later@example.org"

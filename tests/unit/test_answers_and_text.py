@@ -162,3 +162,10 @@ def test_field_names_residents_use(text, entities, field):
 )
 def test_what_reads_like_a_question(text, question):
     assert looks_like_question(text) is question
+
+
+@pytest.mark.parametrize(
+    "value,stored", [("2026-11-20", True), ("unknown", True), ("last friday", False), ("no", False), (None, False)]
+)
+def test_dates_the_eligibility_check_already_stored(value, stored):
+    assert rf.is_stored_date(value) is stored
