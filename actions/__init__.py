@@ -3,6 +3,7 @@
 Split by concern like financial-demo: answers, safety and fallback (`answers.py`), the eligibility check
 (`eligibility.py`), the request form (`request_form.py`), submitting (`submit.py`), status lookup (`status.py`).
 """
+
 import os
 
 from bot.settings import get_settings

@@ -1,4 +1,5 @@
 """Program answers, safety, hand-off and fallback: the actions that speak from bot/content/answers.yml."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -52,8 +53,7 @@ class ActionDefaultAskAffirmation(Action):
 
     async def run(self, dispatcher, tracker, domain):
         ranking = [
-            r for r in tracker.latest_message.get("intent_ranking") or []
-            if r.get("name") not in {"nlu_fallback", None}
+            r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") not in {"nlu_fallback", None}
         ]
         buttons = []
         for candidate in ranking[:2]:

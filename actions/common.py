@@ -1,4 +1,5 @@
 """Helpers every action uses to read the tracker and speak, so actions stay short and alike."""
+
 from __future__ import annotations
 
 from typing import Any, Iterable, Optional

@@ -2,6 +2,7 @@
 
 The questions, what answers mean and the explanations all come from bot/eligibility/policy.yml.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -60,7 +61,7 @@ class ValidateEligibilityForm(FormValidationAction):
     def __getattr__(self, item: str):
         # validate_elig_<id> for every rule in the policy, generated so new rules need no code.
         if item.startswith("validate_elig_"):
-            slot = item[len("validate_"):]
+            slot = item[len("validate_") :]
 
             async def _validate(value, dispatcher, tracker, domain):
                 return self._validate_policy_slot(slot, value, dispatcher, tracker)

@@ -2,6 +2,7 @@
 
 Rules (which fields, summary, corrections) live in bot/request_form.py; input checks in bot/validation.py.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -205,7 +206,7 @@ class ActionAskReqConfirm(Action):
         for message in pack_lines(["Here is your request:", *rf.summary_lines(tracker.slots)]):
             dispatcher.utter_message(text=message)
         dispatcher.utter_message(
-            text="Is everything correct? You can also name a part to change it, like \"the phone number\".",
+            text='Is everything correct? You can also name a part to change it, like "the phone number".',
             buttons=[
                 {"title": "Yes, send it", "payload": "/affirm"},
                 {"title": "Change something", "payload": "/deny"},

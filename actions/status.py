@@ -1,4 +1,5 @@
 """Status lookup: a reference plus the phone or email on file; a mismatch gets the same neutral answer."""
+
 from __future__ import annotations
 
 from typing import Text
@@ -27,7 +28,12 @@ class ValidateStatusForm(FormValidationAction):
         # the authority.
         reference = normalize_reference(str(value or "")) or find_reference(latest_text(tracker))
         if not reference:
-            say(dispatcher, ["That doesn't look like a reference code. It looks like MR-7K3Q9P (MR, a dash and 6 letters or numbers)."])
+            say(
+                dispatcher,
+                [
+                    "That doesn't look like a reference code. It looks like MR-7K3Q9P (MR, a dash and 6 letters or numbers)."
+                ],
+            )
             return {"status_reference": None}
         return {"status_reference": reference}
 
@@ -48,20 +54,32 @@ class ActionLookupStatus(Action):
     async def run(self, dispatcher, tracker, domain):
         phone = default_answers().phone
         attempts = int(tracker.get_slot("status_attempts") or 0) + 1
-        reset = [SlotSet("status_reference", None), SlotSet("status_contact", None), SlotSet("status_attempts", attempts)]
+        reset = [
+            SlotSet("status_reference", None),
+            SlotSet("status_contact", None),
+            SlotSet("status_attempts", attempts),
+        ]
         if attempts > MAX_ATTEMPTS_PER_CONVERSATION:
-            say(dispatcher, [f"For your privacy I can't check more requests in this conversation. Please call OCC at {phone}."])
+            say(
+                dispatcher,
+                [f"For your privacy I can't check more requests in this conversation. Please call OCC at {phone}."],
+            )
             return reset
         try:
             result = lookup_status(tracker.get_slot("status_reference") or "", tracker.get_slot("status_contact") or "")
         except Exception:  # noqa: BLE001
-            say(dispatcher, [f"Sorry, I can't check statuses right now. Please try again later or call OCC at {phone}."])
+            say(
+                dispatcher, [f"Sorry, I can't check statuses right now. Please try again later or call OCC at {phone}."]
+            )
             return reset
         if result.found:
             say(dispatcher, [f"Request {result.reference}: {result.status_label}."])
         else:
-            say(dispatcher, [
-                "I couldn't find a request matching that reference and contact detail. Please check both and try "
-                f"again, or call OCC at {phone}."
-            ])
+            say(
+                dispatcher,
+                [
+                    "I couldn't find a request matching that reference and contact detail. Please check both and try "
+                    f"again, or call OCC at {phone}."
+                ],
+            )
         return reset

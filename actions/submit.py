@@ -1,4 +1,5 @@
 """Submitting the request: only with consent and confirmation; honest about database trouble."""
+
 from __future__ import annotations
 
 import logging
@@ -35,10 +36,13 @@ class ActionSubmitRequest(Action):
     async def run(self, dispatcher, tracker, domain):
         phone = default_answers().phone
         if tracker.get_slot("req_consent") != "yes" or tracker.get_slot("req_confirm") != rf.CONFIRM_YES:
-            say(dispatcher, [
-                "Understood. Nothing has been saved. If you'd like to ask for mediation without using this chat, "
-                f"call the Office of Community Complaints at {phone}."
-            ])
+            say(
+                dispatcher,
+                [
+                    "Understood. Nothing has been saved. If you'd like to ask for mediation without using this chat, "
+                    f"call the Office of Community Complaints at {phone}."
+                ],
+            )
             return _reset_events()
 
         draft = rf.draft_from_slots(tracker.slots)
@@ -47,28 +51,37 @@ class ActionSubmitRequest(Action):
         except Exception as exc:  # noqa: BLE001 - the resident must get an answer whatever failed
             # Only the error's type: database errors can carry the submitted values in their message.
             log.error("Submitting a mediation request failed: %s", type(exc).__name__)
-            say(dispatcher, [
-                "Sorry, something went wrong and I couldn't save your request. Your answers are still here: "
-                "check the summary and press \"Yes, send it\" to try again in a moment, or call the Office of "
-                f"Community Complaints at {phone}."
-            ])
+            say(
+                dispatcher,
+                [
+                    "Sorry, something went wrong and I couldn't save your request. Your answers are still here: "
+                    'check the summary and press "Yes, send it" to try again in a moment, or call the Office of '
+                    f"Community Complaints at {phone}."
+                ],
+            )
             # Reopen the form with every answer kept: it asks only the confirmation again (the summary).
             return [SlotSet("req_confirm", None), FollowupAction("mediation_request_form")]
 
         how = CONTACT_WORDS.get(draft.preferred_contact, "")
         if result.stored:
-            say(dispatcher, [
-                f"Thank you. Your request has been sent to the Office of Community Complaints. "
-                f"Your reference is {result.reference}.",
-                f"OCC staff will contact you {how} to talk about next steps. Keep your reference to check the status "
-                "here any time.",
-            ])
+            say(
+                dispatcher,
+                [
+                    f"Thank you. Your request has been sent to the Office of Community Complaints. "
+                    f"Your reference is {result.reference}.",
+                    f"OCC staff will contact you {how} to talk about next steps. Keep your reference to check the status "
+                    "here any time.",
+                ],
+            )
         else:
-            say(dispatcher, [
-                f"Thank you. Our system is having trouble right now, but your request is saved safely and will be "
-                f"delivered automatically. Your reference is {result.reference}, and it stays valid.",
-                f"OCC staff will contact you {how} once it arrives. If it's urgent, call {phone}.",
-            ])
+            say(
+                dispatcher,
+                [
+                    f"Thank you. Our system is having trouble right now, but your request is saved safely and will be "
+                    f"delivered automatically. Your reference is {result.reference}, and it stays valid.",
+                    f"OCC staff will contact you {how} once it arrives. If it's urgent, call {phone}.",
+                ],
+            )
         return _reset_events() + [SlotSet("request_reference", result.reference)]
 
 
@@ -80,9 +93,12 @@ class ActionNotEligibleRequest(Action):
 
     async def run(self, dispatcher, tracker, domain):
         phone = default_answers().phone
-        say(dispatcher, [
-            "From your answers, mediation doesn't look possible for this incident, but the Office of Community "
-            "Complaints makes the final decision. You can still file a complaint for investigation, or call "
-            f"OCC at {phone} to talk it through."
-        ])
+        say(
+            dispatcher,
+            [
+                "From your answers, mediation doesn't look possible for this incident, but the Office of Community "
+                "Complaints makes the final decision. You can still file a complaint for investigation, or call "
+                f"OCC at {phone} to talk it through."
+            ],
+        )
         return []

@@ -4,6 +4,7 @@ Why: facts about the program (and the honest "OCC staff will confirm" wording of
 not say) must live in one reviewable file that staff can edit; a bad edit should fail loudly at start-up,
 naming the file, rather than produce a wrong or overlong answer to a resident.
 """
+
 from __future__ import annotations
 
 import functools

@@ -4,6 +4,7 @@ Why a single function: every staff action and resident submission must leave the
 inside the same unit of work as the action itself (so a rolled-back action leaves no audit row and a
 committed one always does). `detail` must never contain personal data: ids, counts, outcomes only.
 """
+
 from __future__ import annotations
 
 from typing import Any, Mapping, Optional

@@ -10,6 +10,7 @@ PREFER_DATES_FROM=past, month-first order and "now" in the program's time zone.
 server's UTC day: at 00:30 UTC it is still the previous evening in Kansas City.
 A naive `now` is taken to be UTC.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,24 +34,75 @@ _UNKNOWN_RE = re.compile(
 )
 
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "a": 1, "an": 1, "couple": 2, "few": 3,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "a": 1,
+    "an": 1,
+    "couple": 2,
+    "few": 3,
 }
 _UNIT_WORDS = {
-    "day": "days", "days": "days",
-    "week": "weeks", "weeks": "weeks", "wk": "weeks", "wks": "weeks",
-    "month": "months", "months": "months", "mo": "months", "mos": "months", "mth": "months", "mths": "months",
-    "year": "years", "years": "years", "yr": "years", "yrs": "years",
+    "day": "days",
+    "days": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "wk": "weeks",
+    "wks": "weeks",
+    "month": "months",
+    "months": "months",
+    "mo": "months",
+    "mos": "months",
+    "mth": "months",
+    "mths": "months",
+    "year": "years",
+    "years": "years",
+    "yr": "years",
+    "yrs": "years",
 }
 _FIXED = {
-    "yesterday": -1, "yday": -1, "yest": -1, "last night": -1, "last nite": -1, "last evening": -1,
-    "yesterday morning": -1, "yesterday afternoon": -1, "yesterday evening": -1, "yesterday night": -1,
-    "day before yesterday": -2, "the day before yesterday": -2,
-    "today": 0, "tonight": 0, "tonite": 0, "2day": 0, "earlier today": 0,
-    "this morning": 0, "this afternoon": 0, "this evening": 0,
-    "tomorrow": 1, "tmrw": 1, "tmr": 1, "2morrow": 1,
+    "yesterday": -1,
+    "yday": -1,
+    "yest": -1,
+    "last night": -1,
+    "last nite": -1,
+    "last evening": -1,
+    "yesterday morning": -1,
+    "yesterday afternoon": -1,
+    "yesterday evening": -1,
+    "yesterday night": -1,
+    "day before yesterday": -2,
+    "the day before yesterday": -2,
+    "today": 0,
+    "tonight": 0,
+    "tonite": 0,
+    "2day": 0,
+    "earlier today": 0,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "tomorrow": 1,
+    "tmrw": 1,
+    "tmr": 1,
+    "2morrow": 1,
 }
 _SETTINGS_BASE = {
     "PREFER_DATES_FROM": "past",
@@ -114,7 +166,7 @@ def _weekday(span: str, today: date) -> Optional[date]:
 
 
 def _the_ordinal(span: str, today: date) -> Optional[date]:
-    """"the 5th": that day of this month, or of last month if it has not come yet."""
+    """ "the 5th": that day of this month, or of last month if it has not come yet."""
     match = re.fullmatch(r"the (\d{1,2})(st|nd|rd|th)", span)
     if not match:
         return None

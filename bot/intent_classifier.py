@@ -7,6 +7,7 @@ the model; residents' messages vary a lot in length (one word to a paragraph), s
 length normalisation matter. Probabilities come from sigmoid calibration, so the FallbackClassifier
 threshold and the "Did you mean…?" ranking keep working. DIET stays in the pipeline for entities only.
 """
+
 from __future__ import annotations
 
 import logging
@@ -63,8 +64,9 @@ class LinearSvmIntentClassifier(LogisticRegressionClassifier):
                 (
                     "svm",
                     CalibratedClassifierCV(
-                        LinearSVC(C=self.config["C"], class_weight="balanced",
-                                  random_state=self.config["random_state"]),
+                        LinearSVC(
+                            C=self.config["C"], class_weight="balanced", random_state=self.config["random_state"]
+                        ),
                         cv=self.config["calibration_folds"],
                         method="sigmoid",
                     ),

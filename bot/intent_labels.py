@@ -3,6 +3,7 @@
 Why: residents should never see an intent name like `faq_legal_appeal`; the wording lives in
 bot/content/intent_labels.yml next to the answers so it is reviewed with them.
 """
+
 from __future__ import annotations
 
 import functools

@@ -7,6 +7,7 @@ only the request reference and a link to the dashboard, where access is authenti
 Sending is best effort: a failing mail server must never lose or delay the request itself, so this
 function never raises; it returns False and logs the error class (never the message body).
 """
+
 from __future__ import annotations
 
 import logging

@@ -5,6 +5,7 @@ because the database restarted. The submission (already carrying its reference a
 written atomically to MEDIATION_OUTBOX_DIR, Fernet-encrypted with the same keys as the database fields,
 and delivered idempotently once the database is back; a file is deleted only after its row is committed.
 """
+
 from __future__ import annotations
 
 import json
@@ -123,8 +124,9 @@ def iter_pending(settings: Optional[Settings] = None) -> Iterator[tuple[Path, di
             yield path, record
 
 
-def find(settings: Optional[Settings] = None, *, reference: Optional[str] = None,
-         submission_key: Optional[str] = None) -> Optional[dict]:
+def find(
+    settings: Optional[Settings] = None, *, reference: Optional[str] = None, submission_key: Optional[str] = None
+) -> Optional[dict]:
     """The spooled record with this reference or submission key, if any."""
     settings = settings or get_settings()
     if submission_key is not None:

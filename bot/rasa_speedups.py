@@ -5,6 +5,7 @@ re-validates the (constant) schema itself and builds a new validator on every ca
 conversations py-spy showed this at about half of the Rasa server's busy CPU time (docs/performance.md). The
 fix validates every reply exactly as before, against the same schema, with one validator built once.
 """
+
 from __future__ import annotations
 
 import functools

@@ -3,6 +3,7 @@
 Why this alphabet: it has no 0/O, 1/I/L or U, so a code read aloud or typed on a phone survives;
 30^6 ≈ 729 million codes, drawn with `secrets`, so codes are never sequential or guessable.
 """
+
 from __future__ import annotations
 
 import re

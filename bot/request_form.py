@@ -4,6 +4,7 @@ Why: the Rasa form and the tests both need to know the same things (which slot h
 fields depend on which answer, how "the phone number is wrong" maps to a slot). Keeping them here as plain
 data and functions means the action code only translates, and the rules are tested without a Rasa server.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,11 +39,18 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("phone", "req_phone", "Phone", ("phone", "number", "cell", "mobile", "telephone", "digits")),
     Field("email", "req_email", "Email", ("email", "e-mail", "mail address", "gmail")),
-    Field("complaint_number", "req_complaint_number", "Complaint number", ("complaint number", "case number", "complaint")),
+    Field(
+        "complaint_number", "req_complaint_number", "Complaint number", ("complaint number", "case number", "complaint")
+    ),
     Field("incident_date", "elig_incident_date", "Date of incident", ("date", "day", "when it happened", "when")),
     Field("incident_location", "req_incident_location", "Place", ("location", "place", "address", "where", "street")),
     Field("officer", "req_officer", "Department member", ("officer", "badge", "cop", "member")),
-    Field("description", "req_description", "What happened", ("description", "what happened", "story", "summary", "details")),
+    Field(
+        "description",
+        "req_description",
+        "What happened",
+        ("description", "what happened", "story", "summary", "details"),
+    ),
     Field("availability", "req_availability", "Availability", ("availability", "available", "times", "schedule")),
     Field(
         "language",
@@ -52,7 +60,12 @@ FIELDS: tuple[Field, ...] = (
         clears=("req_interpreter",),
     ),
     Field("interpreter", "req_interpreter", "Interpreter", ("interpreter", "translator")),
-    Field("accessibility", "req_accessibility", "Accessibility needs", ("accessibility", "accommodation", "wheelchair", "disability")),
+    Field(
+        "accessibility",
+        "req_accessibility",
+        "Accessibility needs",
+        ("accessibility", "accommodation", "wheelchair", "disability"),
+    ),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 FIELD_BY_SLOT = {f.slot: f for f in FIELDS}

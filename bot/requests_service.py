@@ -6,6 +6,7 @@ blind indexes, a neutral answer to anyone who does not know the contact on file,
 the database is down (the submission goes to the encrypted outbox and keeps its reference).
 Each public function is one unit of work (its own session), safe to call from many threads.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -292,7 +293,9 @@ def notify_stored(reference: str, settings: Settings) -> None:
         log.warning("New-request notice for %s failed: %s", reference, type(exc).__name__)
 
 
-def submit_request(draft: RequestDraft, *, sender_key: str, channel: str, settings: Optional[Settings] = None) -> SubmitResult:
+def submit_request(
+    draft: RequestDraft, *, sender_key: str, channel: str, settings: Optional[Settings] = None
+) -> SubmitResult:
     """File a request once, however often it is submitted; spool it to the outbox if the database is down."""
     settings = settings or get_settings()
     _check_draft(draft, channel)
@@ -407,7 +410,10 @@ def _neutral(reference: Optional[str], locked: bool) -> LookupResult:
 
 def _found(reference: str, status: str) -> LookupResult:
     return LookupResult(
-        found=True, status=status, status_label=RESIDENT_STATUS_LABELS.get(status, status), locked=False,
+        found=True,
+        status=status,
+        status_label=RESIDENT_STATUS_LABELS.get(status, status),
+        locked=False,
         reference=reference,
     )
 
@@ -466,7 +472,10 @@ def lookup_status(reference: str, contact: str, *, settings: Optional[Settings] 
                 request.lookup_failures = 0
                 request.lookup_locked_until = now + LOOKUP_LOCKOUT
             audit.record(
-                session, "resident", "status_lookup", request_id=request.id,
+                session,
+                "resident",
+                "status_lookup",
+                request_id=request.id,
                 detail={"result": "locked" if locked else "no_match"},
             )
             return _neutral(ref, locked=locked)
@@ -567,15 +576,15 @@ def get_request(reference: str, *, actor: Optional[str] = None, settings: Option
             {"from_status": e.from_status, "to_status": e.to_status, "actor": e.actor, "created_at": _iso(e.created_at)}
             for e in request.status_events
         ]
-        data["notes"] = [
-            {"author": n.author, "body": n.body, "created_at": _iso(n.created_at)} for n in request.notes
-        ]
+        data["notes"] = [{"author": n.author, "body": n.body, "created_at": _iso(n.created_at)} for n in request.notes]
         if actor:
             audit.record(session, actor, "view_request", request_id=request.id)
         return data
 
 
-def export_rows(*, actor: Optional[str] = None, settings: Optional[Settings] = None, fmt: Optional[str] = None) -> list[dict]:
+def export_rows(
+    *, actor: Optional[str] = None, settings: Optional[Settings] = None, fmt: Optional[str] = None
+) -> list[dict]:
     """Every request, decrypted, oldest first, as dicts with EXPORT_FIELDS. Audited (`export`) when `actor` is given."""
     settings = settings or get_settings()
     query = select(MediationRequest).order_by(MediationRequest.created_at, MediationRequest.id)

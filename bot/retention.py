@@ -7,6 +7,7 @@ status, channel, dates, eligibility outcome and reasons (which hold no personal 
 statistics (requests per week, outcomes) survive. Note bodies are erased too (they are about the person);
 who wrote a note and when stays. Every run, dry or real, leaves one audit event.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,8 +47,9 @@ class PurgeResult:
         return len(self.references)
 
 
-def purge(session, older_than_days: int, *, actor: str = "cli", dry_run: bool = False,
-          now: Optional[datetime] = None) -> PurgeResult:
+def purge(
+    session, older_than_days: int, *, actor: str = "cli", dry_run: bool = False, now: Optional[datetime] = None
+) -> PurgeResult:
     """Purge personal data from requests closed more than `older_than_days` days ago.
 
     With `dry_run` nothing changes except the audit event saying what would have been purged.
@@ -76,17 +78,23 @@ def purge(session, older_than_days: int, *, actor: str = "cli", dry_run: bool = 
         values["purged_at"] = now
         values["updated_at"] = now
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             session.execute(
-                update(MediationRequest).where(MediationRequest.id.in_(chunk)).values(**values)
+                update(MediationRequest)
+                .where(MediationRequest.id.in_(chunk))
+                .values(**values)
                 .execution_options(synchronize_session=False)
             )
             session.execute(
-                update(Note).where(Note.request_id.in_(chunk)).values(body=None)
+                update(Note)
+                .where(Note.request_id.in_(chunk))
+                .values(body=None)
                 .execution_options(synchronize_session=False)
             )
     audit.record(
-        session, actor, "purge",
+        session,
+        actor,
+        "purge",
         detail={
             "older_than_days": older_than_days,
             "dry_run": dry_run,

@@ -4,6 +4,7 @@ Why: the NLU model has an `emergency` intent, but a model can be wrong, and a re
 form may describe danger as an answer. Safety beats everything, so this keyword check runs on every message
 the actions see. A false alarm costs one extra sentence; a miss could cost much more.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,7 @@ EMERGENCY_INTENT = "emergency"
 EMERGENCY_CONFIDENCE = 0.5
 
 EMERGENCY_MESSAGE = (
-    "If you or someone else is in danger right now, please call 911. "
-    "This chat is not monitored for emergencies."
+    "If you or someone else is in danger right now, please call 911. This chat is not monitored for emergencies."
 )
 CRISIS_MESSAGE = "If you are thinking about harming yourself, call or text 988 (Suicide & Crisis Lifeline), any time."
 

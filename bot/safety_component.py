@@ -5,6 +5,7 @@ use words it has never seen. Placing this after the classifiers (and the fallbac
 rule and form downstream — including a form that is half filled in — treats the message as an emergency and
 answers with 911 first. The words it looks for live in bot/safety.py, the one place for them.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

@@ -3,6 +3,7 @@
 Why: the same settings drive three processes (Rasa, the action server, the staff app) and the CLI.
 Reading them here keeps defaults, development conveniences and production refusals consistent.
 """
+
 from __future__ import annotations
 
 import logging
@@ -67,9 +68,7 @@ class Settings:
         env = os.environ if env is None else env
         mode = env.get("MEDIATION_ENV", "development").strip().lower()
         if mode not in {"development", "production", "test"}:
-            raise ConfigurationError(
-                f"MEDIATION_ENV must be development, test or production (got {mode!r})."
-            )
+            raise ConfigurationError(f"MEDIATION_ENV must be development, test or production (got {mode!r}).")
         var = _var_dir(env)
 
         keys = env.get("MEDIATION_ENCRYPTION_KEY", "").strip()

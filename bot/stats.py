@@ -5,6 +5,7 @@ status, channel, dates and eligibility outcome), and they are plain functions th
 Weeks start on Monday in the program's time zone (settings.timezone), because that is how staff count.
 Buckets are made in Python rather than SQL so SQLite and PostgreSQL give identical results.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -20,10 +21,10 @@ from bot.workflow import FINAL_STATUSES, STATUSES
 
 @dataclass(frozen=True)
 class Overview:
-    weeks: tuple[tuple[date, int], ...]          # (Monday, requests created that week), oldest first
-    statuses: dict[str, int]                     # every status → count (all time)
-    outcomes: dict[str, int]                     # final statuses only → count
-    eligibility: dict[str, int]                  # eligibility outcome → count
+    weeks: tuple[tuple[date, int], ...]  # (Monday, requests created that week), oldest first
+    statuses: dict[str, int]  # every status → count (all time)
+    outcomes: dict[str, int]  # final statuses only → count
+    eligibility: dict[str, int]  # eligibility outcome → count
     channels: dict[str, int]
     total: int
     purged: int
@@ -36,16 +37,15 @@ def week_start(day: date) -> date:
 def status_counts(session) -> dict[str, int]:
     from bot.db.models import MediationRequest
 
-    rows = session.execute(
-        select(MediationRequest.status, func.count()).group_by(MediationRequest.status)
-    ).all()
+    rows = session.execute(select(MediationRequest.status, func.count()).group_by(MediationRequest.status)).all()
     counts = {s: 0 for s in STATUSES}
     counts.update({status: n for status, n in rows})
     return counts
 
 
-def weekly_counts(session, *, weeks: int = 12, tz: str = "America/Chicago",
-                  now: Optional[datetime] = None) -> tuple[tuple[date, int], ...]:
+def weekly_counts(
+    session, *, weeks: int = 12, tz: str = "America/Chicago", now: Optional[datetime] = None
+) -> tuple[tuple[date, int], ...]:
     from bot.db.models import MediationRequest
 
     zone = ZoneInfo(tz)

@@ -3,6 +3,7 @@
 Why: answers must read well on a phone (<= 320 characters a message) and SMS has its own limits, so
 splitting and cleaning text lives in one place instead of in each channel.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,9 @@ def split_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
         return [text]
     pieces = []
     for sentence in _SENTENCE_END.split(text):
-        pieces += [sentence] if len(sentence) <= limit else _join_within(_hard_cut(sentence.split(" "), limit), limit, " ")
+        pieces += (
+            [sentence] if len(sentence) <= limit else _join_within(_hard_cut(sentence.split(" "), limit), limit, " ")
+        )
     return _join_within(pieces, limit, " ")
 
 
@@ -68,12 +71,31 @@ def _join_within(pieces: list[str], limit: int, separator: str) -> list[str]:
 
 def _hard_cut(words: list[str], limit: int) -> list[str]:
     """Words longer than `limit` (a pasted URL, a row of emoji) are cut into `limit`-sized pieces."""
-    return [word[i:i + limit] for word in words for i in range(0, max(len(word), 1), limit)]
+    return [word[i : i + limit] for word in words for i in range(0, max(len(word), 1), limit)]
 
 
 _QUESTION_WORDS = {
-    "what", "who", "how", "is", "are", "can", "do", "does", "will", "would", "where", "when", "why", "should",
-    "could", "may", "wat", "whats", "what's", "hw", "r",
+    "what",
+    "who",
+    "how",
+    "is",
+    "are",
+    "can",
+    "do",
+    "does",
+    "will",
+    "would",
+    "where",
+    "when",
+    "why",
+    "should",
+    "could",
+    "may",
+    "wat",
+    "whats",
+    "what's",
+    "hw",
+    "r",
 }
 QUESTION_MAX_CHARS = 120
 

@@ -6,6 +6,7 @@ been idle for `ttl_minutes` (MEDIATION_TRACKER_TTL_MINUTES, default 60), so tran
 to disk nor kept longer than the conversation needs. With several Rasa replicas use Redis with `record_exp`
 instead (see endpoints.yml).
 """
+
 from __future__ import annotations
 
 import os

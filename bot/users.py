@@ -8,6 +8,7 @@ an account is locked for LOCK_MINUTES; while locked, even the right password is 
 cannot continue), and a successful sign-in resets the counter. Unknown emails still cost one hash
 verification so response time does not reveal which emails have accounts.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -81,8 +82,7 @@ def create_user(session, email: str, password: str, role: str = "staff", *, acto
         raise UserError(problem)
     if find_user(session, email) is not None:
         raise UserError(f"An account for {email} already exists.")
-    user = User(email=email, password_hash=hash_password(password), role=role, is_active=True,
-                failed_logins=0)
+    user = User(email=email, password_hash=hash_password(password), role=role, is_active=True, failed_logins=0)
     session.add(user)
     session.flush()
     audit.record(session, actor, "create_user", detail={"user_id": user.id, "role": role})
@@ -113,8 +113,9 @@ def _aware(value: Optional[datetime]) -> Optional[datetime]:
     return value
 
 
-def authenticate(session, email: str, password: str, *, now: Optional[datetime] = None,
-                 source: Optional[str] = None) -> AuthResult:
+def authenticate(
+    session, email: str, password: str, *, now: Optional[datetime] = None, source: Optional[str] = None
+) -> AuthResult:
     """Check a sign-in attempt, update throttling counters and audit the outcome.
 
     `source` (e.g. the client IP) is recorded in the audit detail. The caller commits.
@@ -139,10 +140,11 @@ def authenticate(session, email: str, password: str, *, now: Optional[datetime] 
     if locked_until and locked_until > now:
         audit.record(session, user.email, "sign_in_failed", detail={**detail, "reason": "locked"})
         return AuthResult(
-            ok=False, locked_until=locked_until,
+            ok=False,
+            locked_until=locked_until,
             message=f"This account is locked after {MAX_FAILURES} failed sign-ins. "
-                    f"Try again in {max(1, int((locked_until - now).total_seconds() // 60) + 1)} minutes, "
-                    "or ask an admin to unlock it.",
+            f"Try again in {max(1, int((locked_until - now).total_seconds() // 60) + 1)} minutes, "
+            "or ask an admin to unlock it.",
         )
 
     try:
@@ -156,7 +158,8 @@ def authenticate(session, email: str, password: str, *, now: Optional[datetime] 
             reason = "wrong_password_locked"
             audit.record(session, user.email, "sign_in_failed", detail={**detail, "reason": reason})
             return AuthResult(
-                ok=False, locked_until=user.locked_until,
+                ok=False,
+                locked_until=user.locked_until,
                 message=f"Too many failed sign-ins. This account is locked for {LOCK_MINUTES} minutes.",
             )
         audit.record(session, user.email, "sign_in_failed", detail={**detail, "reason": reason})
@@ -181,5 +184,6 @@ def set_active(session, user, active: bool, *, actor: str) -> None:
     if not active and user.role == "admin" and user.is_active and count_admins(session) <= 1:
         raise UserError("This is the last active admin account; create another admin first.")
     user.is_active = active
-    audit.record(session, actor, "update_user",
-                 detail={"user_id": user.id, "change": "activate" if active else "deactivate"})
+    audit.record(
+        session, actor, "update_user", detail={"user_id": user.id, "change": "activate" if active else "deactivate"}
+    )

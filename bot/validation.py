@@ -6,6 +6,7 @@ No function here raises on user input: blank, emoji-only, huge or binary-looking
 message. Values are normalised once here (E.164 phones, lower-case email domains, trimmed names), so the
 database, the status lookup and the staff export all see the same form.
 """
+
 from __future__ import annotations
 
 import json
@@ -103,11 +104,18 @@ def normalize_phone(text: Optional[str], region: str = "US") -> Checked:
     if not raw:
         return Checked(None, f"Please type a phone number, for example {PHONE_EXAMPLE}.")
     if len(raw) > 60:
-        return Checked(None, f"That's too long for a phone number. Please type just the number, for example {PHONE_EXAMPLE}.")
+        return Checked(
+            None, f"That's too long for a phone number. Please type just the number, for example {PHONE_EXAMPLE}."
+        )
     if "@" in raw and _EMAIL_SHAPE.search(raw):
-        return Checked(None, f"That looks like an email address. Please type a phone number, for example {PHONE_EXAMPLE}.")
+        return Checked(
+            None, f"That looks like an email address. Please type a phone number, for example {PHONE_EXAMPLE}."
+        )
     if not any(ch.isdigit() for ch in raw):
-        return Checked(None, f"I couldn't find a phone number in that. Please type it with the area code, for example {PHONE_EXAMPLE}.")
+        return Checked(
+            None,
+            f"I couldn't find a phone number in that. Please type it with the area code, for example {PHONE_EXAMPLE}.",
+        )
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
@@ -115,8 +123,13 @@ def normalize_phone(text: Optional[str], region: str = "US") -> Checked:
     if number is None or not phonenumbers.is_valid_number(number):
         digits = sum(ch.isdigit() for ch in raw)
         if digits < 10 and not raw.startswith("+"):
-            return Checked(None, f"That number seems too short. Please include the area code, for example {PHONE_EXAMPLE}.")
-        return Checked(None, f"That doesn't look like a working phone number. Please check it and type it again, for example {PHONE_EXAMPLE}.")
+            return Checked(
+                None, f"That number seems too short. Please include the area code, for example {PHONE_EXAMPLE}."
+            )
+        return Checked(
+            None,
+            f"That doesn't look like a working phone number. Please check it and type it again, for example {PHONE_EXAMPLE}.",
+        )
     return Checked(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
@@ -163,13 +176,17 @@ def check_name(text: Optional[str]) -> Checked:
     if len(raw) > 100:
         return Checked(None, f"That's {_n(len(raw))} characters; please keep your name under 100.")
     if "@" in raw and _EMAIL_SHAPE.search(raw):
-        return Checked(None, "That looks like an email address. Please type your name; I'll ask for contact details separately.")
+        return Checked(
+            None, "That looks like an email address. Please type your name; I'll ask for contact details separately."
+        )
     if sum(ch.isdigit() for ch in raw) >= 3:
         return Checked(None, "That looks like a number. Please type your name, for example Maria Lopez.")
     if re.search(r"https?://|www\.", raw, re.I):
         return Checked(None, "That looks like a web address. Please type your name, for example Maria Lopez.")
     if not _has_letters(raw):
-        return Checked(None, "I couldn't find a name in that. Please type your name in letters, for example Maria Lopez.")
+        return Checked(
+            None, "I couldn't find a name in that. Please type your name in letters, for example Maria Lopez."
+        )
     if len(raw) < 2:
         return Checked(None, "That's a bit short for a name. Please type your full name, for example Maria Lopez.")
     return Checked(raw)
@@ -181,7 +198,9 @@ def check_description(text: Optional[str], limit: int = 1000) -> Checked:
     if not raw:
         return Checked(None, "Please describe briefly what happened, in a sentence or two.")
     if not _has_words(raw):
-        return Checked(None, "I couldn't find any words in that. Please describe briefly what happened, in a sentence or two.")
+        return Checked(
+            None, "I couldn't find any words in that. Please describe briefly what happened, in a sentence or two."
+        )
     length = len(strip_control(text).strip())
     if length > limit:
         return Checked(
@@ -236,8 +255,11 @@ def parse_contact_method(text: Optional[str]) -> Checked:
     if raw in ("1", "2", "3"):
         return Checked(["call", "text", "email"][int(raw) - 1])
     hits = _matches(_CONTACT_WORDS, raw)
-    if "call" in hits and "text" in hits and re.search(r"(?<![\w-])phone(?![\w-])", raw) and not re.search(
-        r"(?<![\w-])call", raw
+    if (
+        "call" in hits
+        and "text" in hits
+        and re.search(r"(?<![\w-])phone(?![\w-])", raw)
+        and not re.search(r"(?<![\w-])call", raw)
     ):
         hits.remove("call")  # "text my phone" means text
     if len(hits) == 1:
@@ -252,13 +274,33 @@ _LANGUAGES = {
     "Spanish": ["spanish", "español", "espanol", "castellano", "spa"],
     "Vietnamese": ["vietnamese", "tiếng việt", "tieng viet", "viet", "vietnam"],
     "ASL/sign language": ["asl", "sign language", "american sign language", "sign", "signing", "deaf"],
-    "Arabic": ["arabic"], "Somali": ["somali"], "Swahili": ["swahili", "kiswahili"], "French": ["french"],
-    "Portuguese": ["portuguese"], "Haitian Creole": ["haitian creole", "creole", "kreyol"],
-    "Mandarin": ["mandarin"], "Cantonese": ["cantonese"], "Chinese": ["chinese"], "Korean": ["korean"],
-    "Russian": ["russian"], "Ukrainian": ["ukrainian"], "Amharic": ["amharic"], "Burmese": ["burmese"],
-    "Karen": ["karen"], "Nepali": ["nepali"], "Hmong": ["hmong"], "Tagalog": ["tagalog", "filipino"],
-    "Dari": ["dari"], "Pashto": ["pashto"], "Farsi": ["farsi", "persian"], "Kinyarwanda": ["kinyarwanda"],
-    "Tigrinya": ["tigrinya"], "Oromo": ["oromo"], "Hindi": ["hindi"], "Urdu": ["urdu"], "German": ["german"],
+    "Arabic": ["arabic"],
+    "Somali": ["somali"],
+    "Swahili": ["swahili", "kiswahili"],
+    "French": ["french"],
+    "Portuguese": ["portuguese"],
+    "Haitian Creole": ["haitian creole", "creole", "kreyol"],
+    "Mandarin": ["mandarin"],
+    "Cantonese": ["cantonese"],
+    "Chinese": ["chinese"],
+    "Korean": ["korean"],
+    "Russian": ["russian"],
+    "Ukrainian": ["ukrainian"],
+    "Amharic": ["amharic"],
+    "Burmese": ["burmese"],
+    "Karen": ["karen"],
+    "Nepali": ["nepali"],
+    "Hmong": ["hmong"],
+    "Tagalog": ["tagalog", "filipino"],
+    "Dari": ["dari"],
+    "Pashto": ["pashto"],
+    "Farsi": ["farsi", "persian"],
+    "Kinyarwanda": ["kinyarwanda"],
+    "Tigrinya": ["tigrinya"],
+    "Oromo": ["oromo"],
+    "Hindi": ["hindi"],
+    "Urdu": ["urdu"],
+    "German": ["german"],
 }
 _LANGUAGE_FILLER = re.compile(
     r"^(i\s+(speak|prefer|use|would like|want|need)|prefer(ably)?|in|my language is|language:?|"
@@ -273,7 +315,9 @@ def parse_language(text: Optional[str]) -> Checked:
     if choice:
         raw = choice
     if not raw:
-        return Checked(None, "Which language would you like to use? For example English, Spanish, Vietnamese or sign language.")
+        return Checked(
+            None, "Which language would you like to use? For example English, Spanish, Vietnamese or sign language."
+        )
     hits = _matches(_LANGUAGES, raw)
     if len(hits) == 1:
         return Checked(hits[0])
@@ -294,17 +338,87 @@ def parse_language(text: Optional[str]) -> Checked:
 
 
 _YES = {
-    "yes", "y", "yeah", "yea", "yep", "yup", "ya", "yah", "ye", "yess", "yes please", "sure", "ok", "okay", "k",
-    "kk", "correct", "right", "that's right", "thats right", "absolutely", "definitely", "of course", "affirmative",
-    "i did", "i am", "i was", "it was", "he was", "she was", "they were", "it is", "true", "si", "sí", "👍",
-    "indeed", "certainly", "yes i am", "yes it was", "i will", "i do", "sounds good",
+    "yes",
+    "y",
+    "yeah",
+    "yea",
+    "yep",
+    "yup",
+    "ya",
+    "yah",
+    "ye",
+    "yess",
+    "yes please",
+    "sure",
+    "ok",
+    "okay",
+    "k",
+    "kk",
+    "correct",
+    "right",
+    "that's right",
+    "thats right",
+    "absolutely",
+    "definitely",
+    "of course",
+    "affirmative",
+    "i did",
+    "i am",
+    "i was",
+    "it was",
+    "he was",
+    "she was",
+    "they were",
+    "it is",
+    "true",
+    "si",
+    "sí",
+    "👍",
+    "indeed",
+    "certainly",
+    "yes i am",
+    "yes it was",
+    "i will",
+    "i do",
+    "sounds good",
 }
 _NO = {
-    "no", "n", "nope", "nah", "naw", "no way", "negative", "not really", "never", "i didn't", "i did not",
-    "i'm not", "im not", "i am not", "it wasn't", "it was not", "he wasn't", "she wasn't", "they weren't",
-    "no thanks", "no thank you", "not at all", "false", "i won't", "i will not", "i don't think so",
-    "i dont think so", "don't think so", "dont think so", "👎", "no sir", "no ma'am", "i do not", "i don't",
-    "i dont", "none",
+    "no",
+    "n",
+    "nope",
+    "nah",
+    "naw",
+    "no way",
+    "negative",
+    "not really",
+    "never",
+    "i didn't",
+    "i did not",
+    "i'm not",
+    "im not",
+    "i am not",
+    "it wasn't",
+    "it was not",
+    "he wasn't",
+    "she wasn't",
+    "they weren't",
+    "no thanks",
+    "no thank you",
+    "not at all",
+    "false",
+    "i won't",
+    "i will not",
+    "i don't think so",
+    "i dont think so",
+    "don't think so",
+    "dont think so",
+    "👎",
+    "no sir",
+    "no ma'am",
+    "i do not",
+    "i don't",
+    "i dont",
+    "none",
 }
 _UNSURE_RE = re.compile(
     r"\b(not sure|unsure|i don'?t know|don'?t know|dont know|do not know|dunno|idk|no idea|no clue|"
@@ -315,7 +429,7 @@ _INTENT_TO_ANSWER = {"affirm": "yes", "deny": "no", "dont_know": "unknown"}
 
 
 def interpret_yes_no(text: Optional[str], intent: Optional[str] = None) -> Optional[str]:
-    """"yes" | "no" | "unknown" (not sure) | None (could not tell). A recognised intent wins over words."""
+    """ "yes" | "no" | "unknown" (not sure) | None (could not tell). A recognised intent wins over words."""
     if intent in _INTENT_TO_ANSWER:
         return _INTENT_TO_ANSWER[intent]
     raw = _lower(text)
@@ -370,11 +484,16 @@ def check_complaint_number(text: Optional[str]) -> Checked:
     for _ in range(2):
         value = _COMPLAINT_PREFIX.sub("", value).strip(" .!,")
     if not any(ch.isdigit() for ch in value):
-        return Checked(None, "Complaint numbers usually include digits, like 2026-0142. If you don't have one, just say 'none'.")
+        return Checked(
+            None, "Complaint numbers usually include digits, like 2026-0142. If you don't have one, just say 'none'."
+        )
     if len(value) > 40:
         return Checked(None, "That's longer than a complaint number. Please type just the number, or say 'none'.")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 #./_-]*", value):
-        return Checked(None, "A complaint number has only letters, digits and dashes, like 2026-0142. Please type it again, or say 'none'.")
+        return Checked(
+            None,
+            "A complaint number has only letters, digits and dashes, like 2026-0142. Please type it again, or say 'none'.",
+        )
     return Checked(value.upper())
 
 

@@ -14,6 +14,7 @@ Decisions (the dashboard shows only the allowed moves; the CLI and tests use thi
 * The four outcomes are final. A request never re-opens; a mistake is explained in a note. Every final
   status sets `closed_at`, which starts the retention clock.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -72,10 +73,7 @@ def refusal_message(from_status: str, to_status: str) -> Optional[str]:
     if from_status == to_status:
         return f"The request is already {label(to_status)}."
     if is_final(from_status):
-        return (
-            f"The request is {label(from_status)}, which is final. "
-            "If this was a mistake, explain it in a note."
-        )
+        return f"The request is {label(from_status)}, which is final. If this was a mistake, explain it in a note."
     if not can_transition(from_status, to_status):
         options = ", ".join(label(s) for s in allowed_next(from_status))
         return f"A request that is {label(from_status)} cannot move to {label(to_status)}. It can move to: {options}."
@@ -114,7 +112,5 @@ def change_status(session, request, to_status: str, actor: str, *, now: Optional
     session.add(
         StatusEvent(request_id=request.id, from_status=from_status, to_status=to_status, actor=actor, created_at=now)
     )
-    audit.record(
-        session, actor, "update_status", request_id=request.id, detail={"from": from_status, "to": to_status}
-    )
+    audit.record(session, actor, "update_status", request_id=request.id, detail={"from": from_status, "to": to_status})
     return StatusChange(request.reference, from_status, to_status)

@@ -24,6 +24,7 @@ so training time, latency and memory all describe the config.yml of this run.
 Exit status: 0 whether or not targets are met (it is a benchmark, not a gate); non-zero only if something crashed.
 Every process it starts runs in its own process group and is stopped on exit, Ctrl-C or SIGTERM.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -85,10 +86,28 @@ OUR_THANKS = ["thanks", "thank you so much"]
 
 # Vanilla: only messages taken from the `rasa init` training data (greet, moods, bot challenge, goodbye).
 VANILLA_SCRIPTS = [
-    ["hello", "I am sad", "yes", "are you a bot?", "hey there", "I am feeling very good",
-     "am I talking to a human?", "good morning", "bye"],
-    ["hey", "my day was horrible", "no", "are you a human?", "hi", "great", "am I talking to a bot?",
-     "good evening", "see you later"],
+    [
+        "hello",
+        "I am sad",
+        "yes",
+        "are you a bot?",
+        "hey there",
+        "I am feeling very good",
+        "am I talking to a human?",
+        "good morning",
+        "bye",
+    ],
+    [
+        "hey",
+        "my day was horrible",
+        "no",
+        "are you a human?",
+        "hi",
+        "great",
+        "am I talking to a bot?",
+        "good evening",
+        "see you later",
+    ],
 ]
 
 
@@ -277,8 +296,7 @@ class Target:
 
 
 def send(session: requests.Session, url: str, sender: str, text: str, timeout: float) -> list:
-    response = session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                            timeout=timeout)
+    response = session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout)
     response.raise_for_status()
     return response.json()
 
@@ -356,10 +374,13 @@ def summary(target: Target) -> dict:
         "rasa_main_process_rss_at_end_mb": round(_vm_rss_kb(target.rasa_pid) / 1024),
         "rasa_main_process_vmhwm_mb": round(_vm_rss_kb(target.rasa_pid, "VmHWM") / 1024),
         # where the time goes: median latency of the n-th message of the script (greet, FAQ, form answers...)
-        "p50_ms_by_position": {str(pos): round(percentile([ms for ms, p, _ in target.timed if p == pos], 50))
-                               for pos in sorted({p for _, p, _ in target.timed})},
-        "slowest_messages": [{"ms": round(ms), "position": pos, "text": text}
-                             for ms, pos, text in sorted(target.timed, reverse=True)[:5]],
+        "p50_ms_by_position": {
+            str(pos): round(percentile([ms for ms, p, _ in target.timed if p == pos], 50))
+            for pos in sorted({p for _, p, _ in target.timed})
+        },
+        "slowest_messages": [
+            {"ms": round(ms), "position": pos, "text": text} for ms, pos, text in sorted(target.timed, reverse=True)[:5]
+        ],
         "sample_errors": sorted(set(target.errors))[:5],
     }
 
@@ -367,8 +388,14 @@ def summary(target: Target) -> dict:
 # --- the two bots --------------------------------------------------------------------------------------------
 def base_env() -> dict:
     env = dict(os.environ)
-    env.update({"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-                "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONHASHSEED": "0"})
+    env.update(
+        {
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "PYTHONHASHSEED": "0",
+        }
+    )
     return env
 
 
@@ -384,8 +411,14 @@ def prepare_vanilla(procs: Processes, tmp: Path, reuse: Optional[Path], timeout:
     print(f"Creating and training a vanilla `rasa init` bot in {project} ...", flush=True)
     # `rasa init --no-prompt` trains the model itself (rasa.train on the scaffold's domain/config/data, the same
     # call `rasa train` makes), so timing it measures the vanilla training without training twice.
-    seconds = procs.run("vanilla-init", [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(project)],
-                        cwd=project, env=base_env(), log=tmp / "vanilla-init.log", timeout=timeout)
+    seconds = procs.run(
+        "vanilla-init",
+        [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(project)],
+        cwd=project,
+        env=base_env(),
+        log=tmp / "vanilla-init.log",
+        timeout=timeout,
+    )
     if not list((project / "models").glob("*.tar.gz")):
         raise RuntimeError(f"rasa init produced no model; log:\n{tail(tmp / 'vanilla-init.log')}")
     print(f"  vanilla init + train: {seconds:.0f}s", flush=True)
@@ -397,9 +430,21 @@ def start_vanilla(procs: Processes, project: Path, tmp: Path, timeout: float) ->
     url = f"http://127.0.0.1:{port}"
     proc = procs.start(
         "vanilla-rasa",
-        [str(BIN / "rasa"), "run", "--model", "models", "--port", str(port), "--interface", "127.0.0.1",
-         "--credentials", "credentials.yml"],
-        cwd=project, env=base_env(), log=tmp / "vanilla-rasa.log",
+        [
+            str(BIN / "rasa"),
+            "run",
+            "--model",
+            "models",
+            "--port",
+            str(port),
+            "--interface",
+            "127.0.0.1",
+            "--credentials",
+            "credentials.yml",
+        ],
+        cwd=project,
+        env=base_env(),
+        log=tmp / "vanilla-rasa.log",
     )
     target = Target("vanilla", url, proc.pid, vanilla_script)
     target.startup_seconds = wait_until_up(f"{url}/", proc, procs.logs["vanilla-rasa"], timeout)
@@ -416,31 +461,50 @@ def start_ours(procs: Processes, tmp: Path, timeout: float, source_model: Path) 
     var = tmp / "ours-var"
     (var / "data").mkdir(parents=True)
     env = base_env()
-    env.update({
-        "MEDIATION_ENV": "test",
-        "MEDIATION_VAR_DIR": str(var),
-        "DATABASE_URL": f"sqlite:///{var / 'data' / 'bench.db'}",
-        "MEDIATION_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-        "MEDIATION_SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
-        "MEDIATION_OUTBOX_DIR": str(var / "outbox"),
-        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
-        "TWILIO_AUTH_TOKEN": "bench-twilio-token",
-        "SMS_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}/webhooks/sms/webhook",
-        "SMS_SENDER_KEY": "bench-sms-sender-key",
-    })
-    subprocess.run([str(BIN / "mediation-admin"), "migrate"], cwd=ROOT, env=env, check=True, capture_output=True,
-                   timeout=120)
+    env.update(
+        {
+            "MEDIATION_ENV": "test",
+            "MEDIATION_VAR_DIR": str(var),
+            "DATABASE_URL": f"sqlite:///{var / 'data' / 'bench.db'}",
+            "MEDIATION_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "MEDIATION_SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
+            "MEDIATION_OUTBOX_DIR": str(var / "outbox"),
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
+            "TWILIO_AUTH_TOKEN": "bench-twilio-token",
+            "SMS_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}/webhooks/sms/webhook",
+            "SMS_SENDER_KEY": "bench-sms-sender-key",
+        }
+    )
+    subprocess.run(
+        [str(BIN / "mediation-admin"), "migrate"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120
+    )
     actions = procs.start(
         "ours-actions",
         [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-        cwd=ROOT, env=dict(env, SANIC_HOST="127.0.0.1"), log=tmp / "ours-actions.log",
+        cwd=ROOT,
+        env=dict(env, SANIC_HOST="127.0.0.1"),
+        log=tmp / "ours-actions.log",
     )
     rasa = procs.start(
         "ours-rasa",
-        [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(rasa_port), "--interface", "127.0.0.1",
-         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
-        cwd=ROOT, env=env, log=tmp / "ours-rasa.log",
+        [
+            str(BIN / "rasa"),
+            "run",
+            "--model",
+            str(model),
+            "--port",
+            str(rasa_port),
+            "--interface",
+            "127.0.0.1",
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
+        ],
+        cwd=ROOT,
+        env=env,
+        log=tmp / "ours-rasa.log",
     )
     url = f"http://127.0.0.1:{rasa_port}"
     target = Target("ours", url, rasa.pid, our_script, action_pid=actions.pid)
@@ -455,9 +519,11 @@ def train_ours(procs: Processes, tmp: Path, timeout: float) -> tuple[float, Path
     print(f"BENCH_TRAIN_OURS=1: training our project into {out} (--force) ...", flush=True)
     seconds = procs.run(
         "ours-train",
-        [str(BIN / "rasa"), "train", "--force", "--out", str(out), "--fixed-model-name", "bench",
-         "--num-threads", "2"],
-        cwd=ROOT, env=base_env(), log=tmp / "ours-train.log", timeout=timeout,
+        [str(BIN / "rasa"), "train", "--force", "--out", str(out), "--fixed-model-name", "bench", "--num-threads", "2"],
+        cwd=ROOT,
+        env=base_env(),
+        log=tmp / "ours-train.log",
+        timeout=timeout,
     )
     print(f"  our rasa train: {seconds:.0f}s", flush=True)
     return seconds, out / "bench.tar.gz"
@@ -469,10 +535,21 @@ def sha12(path: Path) -> str:
 
 # --- report --------------------------------------------------------------------------------------------------
 def machine() -> dict:
-    mem_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal:")), 0)
-    return {"nproc": os.cpu_count(), "ram_gb": round(mem_kb / 1024 / 1024, 1), "kernel": platform.release(),
-            "python": platform.python_version(), "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
+    mem_kb = next(
+        (
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal:")
+        ),
+        0,
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def checks(ours: dict, vanilla: dict, train_s: Optional[float]) -> list[dict]:
@@ -483,33 +560,60 @@ def checks(ours: dict, vanilla: dict, train_s: Optional[float]) -> list[dict]:
     tput_ratio = ratio(ours["messages_per_s"], vanilla["messages_per_s"])
     rss = ours["rasa_rss_peak_mb"]
     return [
-        {"target": "our p95 <= 1.5 x vanilla p95", "value": p95_ratio,
-         "pass": p95_ratio is not None and p95_ratio <= TARGET_P95_RATIO},
-        {"target": "our throughput >= 0.8 x vanilla", "value": tput_ratio,
-         "pass": tput_ratio is not None and tput_ratio >= TARGET_THROUGHPUT_RATIO},
-        {"target": f"our Rasa RSS <= {TARGET_RSS_MB} MB", "value": rss,
-         "pass": rss is not None and rss <= TARGET_RSS_MB},
-        {"target": f"our rasa train <= {TARGET_TRAIN_S} s", "value": round(train_s) if train_s else None,
-         "pass": None if train_s is None else train_s <= TARGET_TRAIN_S},
+        {
+            "target": "our p95 <= 1.5 x vanilla p95",
+            "value": p95_ratio,
+            "pass": p95_ratio is not None and p95_ratio <= TARGET_P95_RATIO,
+        },
+        {
+            "target": "our throughput >= 0.8 x vanilla",
+            "value": tput_ratio,
+            "pass": tput_ratio is not None and tput_ratio >= TARGET_THROUGHPUT_RATIO,
+        },
+        {
+            "target": f"our Rasa RSS <= {TARGET_RSS_MB} MB",
+            "value": rss,
+            "pass": rss is not None and rss <= TARGET_RSS_MB,
+        },
+        {
+            "target": f"our rasa train <= {TARGET_TRAIN_S} s",
+            "value": round(train_s) if train_s else None,
+            "pass": None if train_s is None else train_s <= TARGET_TRAIN_S,
+        },
     ]
 
 
 def print_report(results: dict) -> None:
     rows = [("", "vanilla", "ours")]
     v, o = results["vanilla"], results["ours"]
-    for label, key in [("messages ok", "messages_ok"), ("errors", "errors"), ("not sent (deadline)",
-                       "not_sent_deadline"), ("empty replies", "empty_replies"), ("p50 ms", "p50_ms"),
-                       ("p95 ms", "p95_ms"), ("max ms", "max_ms"), ("messages/s", "messages_per_s"),
-                       ("Rasa RSS peak MB", "rasa_rss_peak_mb"), ("action server RSS MB", "action_server_rss_peak_mb"),
-                       ("server start s", "server_startup_s")]:
+    for label, key in [
+        ("messages ok", "messages_ok"),
+        ("errors", "errors"),
+        ("not sent (deadline)", "not_sent_deadline"),
+        ("empty replies", "empty_replies"),
+        ("p50 ms", "p50_ms"),
+        ("p95 ms", "p95_ms"),
+        ("max ms", "max_ms"),
+        ("messages/s", "messages_per_s"),
+        ("Rasa RSS peak MB", "rasa_rss_peak_mb"),
+        ("action server RSS MB", "action_server_rss_peak_mb"),
+        ("server start s", "server_startup_s"),
+    ]:
         rows.append((label, "-" if v[key] is None else str(v[key]), "-" if o[key] is None else str(o[key])))
     train = results["train_seconds"]
-    rows.append(("rasa train s", "-" if train["vanilla"] is None else f"{train['vanilla']:.0f} (init+train)",
-                 "not measured (set BENCH_TRAIN_OURS=1)" if train["ours"] is None else f"{train['ours']:.0f}"))
+    rows.append(
+        (
+            "rasa train s",
+            "-" if train["vanilla"] is None else f"{train['vanilla']:.0f} (init+train)",
+            "not measured (set BENCH_TRAIN_OURS=1)" if train["ours"] is None else f"{train['ours']:.0f}",
+        )
+    )
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     print()
-    print(f"{results['settings']['conversations']} concurrent conversations x {results['settings']['rounds']} "
-          f"round(s) per bot, loopback REST channel")
+    print(
+        f"{results['settings']['conversations']} concurrent conversations x {results['settings']['rounds']} "
+        f"round(s) per bot, loopback REST channel"
+    )
     for r in rows:
         print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths))))
     print()
@@ -529,15 +633,23 @@ def _interrupt(signum, frame) -> None:
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--conversations", type=int, default=20, help="concurrent conversations (default 20)")
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="load phases per bot, alternating vanilla/ours/ours/vanilla... (default 2)")
-    parser.add_argument("--phase-deadline", type=float, default=300,
-                        help="seconds after which a load phase stops sending (default 300)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="load phases per bot, alternating vanilla/ours/ours/vanilla... (default 2)",
+    )
+    parser.add_argument(
+        "--phase-deadline", type=float, default=300, help="seconds after which a load phase stops sending (default 300)"
+    )
     parser.add_argument("--request-timeout", type=float, default=60, help="per-message timeout (default 60)")
     parser.add_argument("--startup-timeout", type=float, default=400, help="server start timeout (default 400)")
     parser.add_argument("--train-timeout", type=float, default=1800, help="training timeout (default 1800)")
-    parser.add_argument("--vanilla-dir", type=Path,
-                        help="reuse an existing trained `rasa init` project (skips and does not time its training)")
+    parser.add_argument(
+        "--vanilla-dir",
+        type=Path,
+        help="reuse an existing trained `rasa init` project (skips and does not time its training)",
+    )
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"results file (default {DEFAULT_JSON})")
     parser.add_argument("--keep-tmp", action="store_true", help="keep the temporary folder (logs, vanilla bot)")
     args = parser.parse_args(argv)
@@ -556,8 +668,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     procs = Processes()
     keep = args.keep_tmp
-    print(f"Working folder: {tmp}  (nproc={info['nproc']}, RAM={info['ram_gb']} GB, "
-          f"load average {info['loadavg_at_start']})", flush=True)
+    print(
+        f"Working folder: {tmp}  (nproc={info['nproc']}, RAM={info['ram_gb']} GB, "
+        f"load average {info['loadavg_at_start']})",
+        flush=True,
+    )
     try:
         config_at_start = sha12(ROOT / "config.yml")
         # With BENCH_TRAIN_OURS=1 the load test uses the model just trained, so training time, latency and
@@ -571,8 +686,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         vanilla = start_vanilla(procs, project, tmp, args.startup_timeout)
         ours = start_ours(procs, tmp, args.startup_timeout, our_model)
         model_digest = sha12(tmp / "mediation.tar.gz")
-        model_mtime = dt.datetime.fromtimestamp((tmp / "mediation.tar.gz").stat().st_mtime,
-                                                dt.timezone.utc).isoformat(timespec="seconds")
+        model_mtime = dt.datetime.fromtimestamp((tmp / "mediation.tar.gz").stat().st_mtime, dt.timezone.utc).isoformat(
+            timespec="seconds"
+        )
         for target in (vanilla, ours):
             print(f"Warming up {target.name} ({warm_up(target)} messages, not counted) ...", flush=True)
             target.rss = RssSampler(target.rasa_pid)
@@ -582,8 +698,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         order = [(vanilla, ours), (ours, vanilla)]
         for r in range(args.rounds):
             for target in order[r % 2]:
-                print(f"Round {r + 1}/{args.rounds}: {args.conversations} conversations against {target.name} ...",
-                      flush=True)
+                print(
+                    f"Round {r + 1}/{args.rounds}: {args.conversations} conversations against {target.name} ...",
+                    flush=True,
+                )
                 with contextlib.ExitStack() as sampling:
                     for sampler in (target.rss, target.action_rss):
                         if sampler:
@@ -592,21 +710,36 @@ def main(argv: Optional[list[str]] = None) -> int:
 
         results = {
             "date": started_at.isoformat(timespec="seconds"),
-            "command": " ".join([*(["BENCH_TRAIN_OURS=1"] if train_ours_s is not None else []),
-                                 ".venv/bin/python", "scripts/bench.py", *(argv or sys.argv[1:])]),
+            "command": " ".join(
+                [
+                    *(["BENCH_TRAIN_OURS=1"] if train_ours_s is not None else []),
+                    ".venv/bin/python",
+                    "scripts/bench.py",
+                    *(argv or sys.argv[1:]),
+                ]
+            ),
             "machine": dict(info, loadavg_at_end=[round(x, 2) for x in os.getloadavg()]),
-            "settings": {"conversations": args.conversations, "rounds": args.rounds,
-                         "messages_per_conversation": {"vanilla": len(vanilla_script(0)), "ours": len(our_script(0))},
-                         "warmup": "one full scripted conversation per bot, not counted",
-                         "phase_deadline_s": args.phase_deadline, "request_timeout_s": args.request_timeout,
-                         "model": (str(MODEL.relative_to(ROOT)) if our_model == MODEL
-                                   else "trained by this run (BENCH_TRAIN_OURS=1)"),
-                         "config_sha256": config_at_start, "model_sha256": model_digest, "model_mtime": model_mtime},
+            "settings": {
+                "conversations": args.conversations,
+                "rounds": args.rounds,
+                "messages_per_conversation": {"vanilla": len(vanilla_script(0)), "ours": len(our_script(0))},
+                "warmup": "one full scripted conversation per bot, not counted",
+                "phase_deadline_s": args.phase_deadline,
+                "request_timeout_s": args.request_timeout,
+                "model": (
+                    str(MODEL.relative_to(ROOT)) if our_model == MODEL else "trained by this run (BENCH_TRAIN_OURS=1)"
+                ),
+                "config_sha256": config_at_start,
+                "model_sha256": model_digest,
+                "model_mtime": model_mtime,
+            },
             "vanilla": summary(vanilla),
             "ours": summary(ours),
-            "train_seconds": {"vanilla": None if vanilla_train_s is None else round(vanilla_train_s, 1),
-                              "vanilla_note": "wall time of `rasa init --no-prompt`, which trains the model",
-                              "ours": None if train_ours_s is None else round(train_ours_s, 1)},
+            "train_seconds": {
+                "vanilla": None if vanilla_train_s is None else round(vanilla_train_s, 1),
+                "vanilla_note": "wall time of `rasa init --no-prompt`, which trains the model",
+                "ours": None if train_ours_s is None else round(train_ours_s, 1),
+            },
         }
         results["checks"] = checks(results["ours"], results["vanilla"], train_ours_s)
         if sha12(ROOT / "config.yml") != config_at_start:

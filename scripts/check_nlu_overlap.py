@@ -14,6 +14,7 @@ Usage: python scripts/check_nlu_overlap.py [--train data/nlu] [--holdout tests/n
                                             [--catalogue docs/intents.md]
 Exit status 0 when clean, 1 when any problem is found (each one is printed).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAIN_MIN_DEFAULT = 20
 TRAIN_MIN_HIGH = 30
 TRAIN_HIGH_INTENTS = {
-    "check_eligibility", "request_mediation", "emergency", "affirm", "deny", "stop",
+    "check_eligibility",
+    "request_mediation",
+    "emergency",
+    "affirm",
+    "deny",
+    "stop",
 }
 HOLDOUT_MIN_DEFAULT = 8
 HOLDOUT_MIN_FAQ = 12
@@ -83,8 +89,11 @@ def yaml_files(path: Path) -> list[Path]:
 def catalogue_intents(path: Path) -> list[str]:
     if not path.exists():
         return []
-    return [m.group(1) for line in path.read_text(encoding="utf-8").splitlines()
-            if (m := _CATALOGUE_LINE.match(line.strip()))]
+    return [
+        m.group(1)
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if (m := _CATALOGUE_LINE.match(line.strip()))
+    ]
 
 
 def _word_edit_keys(tokens: tuple[str, ...]):
@@ -96,8 +105,8 @@ def _word_edit_keys(tokens: tuple[str, ...]):
     """
     yield ("seq", tokens), True
     for i in range(len(tokens)):
-        yield ("sub", tokens[:i] + ("\0",) + tokens[i + 1:]), True
-        yield ("seq", tokens[:i] + tokens[i + 1:]), False
+        yield ("sub", tokens[:i] + ("\0",) + tokens[i + 1 :]), True
+        yield ("seq", tokens[:i] + tokens[i + 1 :]), False
 
 
 def _one_word_apart(tokens: list[tuple[str, ...]]):
@@ -136,7 +145,7 @@ def _similar(a: str, b: str) -> float | None:
 def _difflib_pairs(left: list[str], right: list[str], same: bool):
     """(i, j, ratio) with difflib ratio > threshold; `same` means left is right (i < j)."""
     counts = _char_counts(left + right)
-    lc, rc = counts[:len(left)], counts[len(left):]
+    lc, rc = counts[: len(left)], counts[len(left) :]
     r_len = np.array([len(t) for t in right])
     for i, a in enumerate(left):
         la = len(a)
@@ -201,8 +210,7 @@ def cross_near_duplicates(holdout: list[tuple[str, str]], train: list[tuple[str,
             h, k = i - nt, j
         else:
             continue
-        if holdout[h][0] == train[k][0] and \
-                min(len(combined[i]), len(combined[j])) >= WORD_EDIT_MIN_TOKENS:
+        if holdout[h][0] == train[k][0] and min(len(combined[i]), len(combined[j])) >= WORD_EDIT_MIN_TOKENS:
             one_word.setdefault(h, k)
     close = {}
     for h, k, _ in _difflib_pairs([n for _, n in holdout], [n for _, n in train], same=False):
@@ -242,22 +250,29 @@ def main(argv: list[str] | None = None) -> int:
     hold_raw = [ex for _, ex in flatten(holdout)]
 
     for i, j, reason in near_duplicate_pairs(train_items):
-        problems.append(f"training near-duplicate ({reason}): "
-                        f"[{train_items[i][0]}] {train_raw[i]!r} ~ [{train_items[j][0]}] {train_raw[j]!r}")
+        problems.append(
+            f"training near-duplicate ({reason}): "
+            f"[{train_items[i][0]}] {train_raw[i]!r} ~ [{train_items[j][0]}] {train_raw[j]!r}"
+        )
     for i, j, reason in near_duplicate_pairs(hold_items):
-        problems.append(f"holdout near-duplicate ({reason}): "
-                        f"[{hold_items[i][0]}] {hold_raw[i]!r} ~ [{hold_items[j][0]}] {hold_raw[j]!r}")
+        problems.append(
+            f"holdout near-duplicate ({reason}): "
+            f"[{hold_items[i][0]}] {hold_raw[i]!r} ~ [{hold_items[j][0]}] {hold_raw[j]!r}"
+        )
     for h, k, reason in cross_near_duplicates(hold_items, train_items):
-        problems.append(f"holdout leaks training ({reason}): "
-                        f"[{hold_items[h][0]}] {hold_raw[h]!r} ~ [{train_items[k][0]}] {train_raw[k]!r}")
+        problems.append(
+            f"holdout leaks training ({reason}): "
+            f"[{hold_items[h][0]}] {hold_raw[h]!r} ~ [{train_items[k][0]}] {train_raw[k]!r}"
+        )
 
     catalogue = catalogue_intents(args.catalogue)
     intents = sorted(set(catalogue) | set(train) | set(holdout))
     for intent in intents:
         if catalogue and intent not in catalogue:
             problems.append(f"intent {intent!r} has data but is not in {args.catalogue.name}")
-        need_train = TRAIN_MIN_HIGH if (intent.startswith("faq_") or intent in TRAIN_HIGH_INTENTS) \
-            else TRAIN_MIN_DEFAULT
+        need_train = (
+            TRAIN_MIN_HIGH if (intent.startswith("faq_") or intent in TRAIN_HIGH_INTENTS) else TRAIN_MIN_DEFAULT
+        )
         need_hold = HOLDOUT_MIN_FAQ if intent.startswith("faq_") else HOLDOUT_MIN_DEFAULT
         if len(train.get(intent, [])) < need_train:
             problems.append(f"intent {intent!r}: {len(train.get(intent, []))} training examples, need {need_train}")

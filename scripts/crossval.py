@@ -17,6 +17,7 @@ Each fold trains the NLU pipeline from scratch: about 3 minutes for both pipelin
 13 minutes when DIET classified intents (3 folds, shared 2-core machine). Fold split is seeded (--seed), so both
 pipelines see the same folds and the script can report a paired (McNemar) comparison.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,8 +73,11 @@ def read_report(out: Path) -> dict:
     if not report_file.exists():
         raise RuntimeError(f"No intent report in {out}; see the log next to it.")
     report = json.loads(report_file.read_text())
-    labels = {k: v for k, v in report.items() if isinstance(v, dict) and "support" in v
-              and k not in {"macro avg", "weighted avg", "micro avg"}}
+    labels = {
+        k: v
+        for k, v in report.items()
+        if isinstance(v, dict) and "support" in v and k not in {"macro avg", "weighted avg", "micro avg"}
+    }
     support = sum(v["support"] for v in labels.values())
     if "accuracy" in report:
         accuracy = report["accuracy"]
@@ -85,7 +89,9 @@ def read_report(out: Path) -> dict:
         # token-level (Rasa's entity evaluation): supports differ between tokenizers, so compare with care
         entities[entity_report.name.replace("_report.json", "")] = {
             k: {"f1": round(v["f1-score"], 3), "support_tokens": v["support"]}
-            for k, v in rep.items() if isinstance(v, dict) and "f1-score" in v and k != "weighted avg"}
+            for k, v in rep.items()
+            if isinstance(v, dict) and "f1-score" in v and k != "weighted avg"
+        }
     worst = sorted(((v["f1-score"], k) for k, v in labels.items() if v["support"]), key=lambda t: t[0])[:5]
     return {
         "intent_macro_f1": round(report["macro avg"]["f1-score"], 4),
@@ -116,19 +122,42 @@ def paired_comparison(spacy_out: Path, whitespace_out: Path) -> dict:
     spacy_wrong, whitespace_wrong = error_keys(spacy_out), error_keys(whitespace_out)
     only_spacy, only_whitespace = len(spacy_wrong - whitespace_wrong), len(whitespace_wrong - spacy_wrong)
     n, k = only_spacy + only_whitespace, min(only_spacy, only_whitespace)
-    p = min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n) if n else 1.0
-    return {"only_spacy_wrong": only_spacy, "only_whitespace_wrong": only_whitespace,
-            "both_wrong": len(spacy_wrong & whitespace_wrong), "mcnemar_exact_p": round(p, 4)}
+    p = min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2**n) if n else 1.0
+    return {
+        "only_spacy_wrong": only_spacy,
+        "only_whitespace_wrong": only_whitespace,
+        "both_wrong": len(spacy_wrong & whitespace_wrong),
+        "mcnemar_exact_p": round(p, 4),
+    }
 
 
-def run_pipeline(name: str, config_path: Path, folds: int, out: Path, log: Path,
-                 nlu: Path, seed: int) -> tuple[dict, float, list[str]]:
+def run_pipeline(
+    name: str, config_path: Path, folds: int, out: Path, log: Path, nlu: Path, seed: int
+) -> tuple[dict, float, list[str]]:
     nlu_arg = str(nlu.resolve().relative_to(ROOT)) if nlu.resolve().is_relative_to(ROOT) else str(nlu.resolve())
-    cmd = ["rasa", "test", "nlu", "--nlu", nlu_arg, "--cross-validation",
-           "--folds", str(folds), "--config", str(config_path), "--out", str(out), "--no-plot"]
+    cmd = [
+        "rasa",
+        "test",
+        "nlu",
+        "--nlu",
+        nlu_arg,
+        "--cross-validation",
+        "--folds",
+        str(folds),
+        "--config",
+        str(config_path),
+        "--out",
+        str(out),
+        "--no-plot",
+    ]
     argv = [sys.executable, "-c", SEEDED_RASA, str(seed), *cmd[1:]]  # = `rasa ...` with seeded folds
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0",
-               SQLALCHEMY_SILENCE_UBER_WARNING="1")
+    env = dict(
+        os.environ,
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        PYTHONHASHSEED="0",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+    )
     print(f"[{name}] {' '.join(cmd)}  (numpy seed {seed})", flush=True)
     started = time.monotonic()
     with log.open("w") as fh:
@@ -144,8 +173,9 @@ def run_pipeline(name: str, config_path: Path, folds: int, out: Path, log: Path,
                     os.killpg(proc.pid, signal.SIGKILL)
     seconds = time.monotonic() - started
     if code != 0:
-        raise RuntimeError(f"[{name}] rasa test nlu failed ({code}); last lines of {log}:\n"
-                           f"{log.read_text(errors='replace')[-3000:]}")
+        raise RuntimeError(
+            f"[{name}] rasa test nlu failed ({code}); last lines of {log}:\n{log.read_text(errors='replace')[-3000:]}"
+        )
     return read_report(out), seconds, cmd
 
 
@@ -159,8 +189,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--only", choices=PIPELINES, help="run one pipeline only")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"results file (default {DEFAULT_JSON})")
     parser.add_argument("--seed", type=int, default=2024, help="numpy seed for the fold split (default 2024)")
-    parser.add_argument("--nlu", type=Path, default=NLU_DATA,
-                        help="NLU data (default data/nlu; a small file is handy to try the script out)")
+    parser.add_argument(
+        "--nlu",
+        type=Path,
+        default=NLU_DATA,
+        help="NLU data (default data/nlu; a small file is handy to try the script out)",
+    )
     parser.add_argument("--keep-tmp", action="store_true", help="keep the output folders (reports, errors, logs)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
@@ -187,22 +221,33 @@ def main(argv: Optional[list[str]] = None) -> int:
     try:
         for name in selected:
             out = tmp / f"out-{name}"
-            report, seconds, cmd = run_pipeline(name, configs[name], args.folds, out, tmp / f"{name}.log",
-                                                args.nlu, args.seed)
+            report, seconds, cmd = run_pipeline(
+                name, configs[name], args.folds, out, tmp / f"{name}.log", args.nlu, args.seed
+            )
             shown_cmd = list(cmd)
-            shown_cmd[shown_cmd.index("--config") + 1] = ("config.yml" if name == "spacy"
-                                                          else "<config.yml with WhitespaceTokenizer>")
+            shown_cmd[shown_cmd.index("--config") + 1] = (
+                "config.yml" if name == "spacy" else "<config.yml with WhitespaceTokenizer>"
+            )
             shown_cmd[shown_cmd.index("--out") + 1] = "<tmp>"
             results["pipelines"][name] = dict(
-                report, folds=args.folds, fold_seed=args.seed, nlu_data=shown_cmd[shown_cmd.index("--nlu") + 1],
+                report,
+                folds=args.folds,
+                fold_seed=args.seed,
+                nlu_data=shown_cmd[shown_cmd.index("--nlu") + 1],
                 config_sha256=hashlib.sha256(config_text.encode()).hexdigest()[:12],
-                nlu_data_sha256=data_digest(args.nlu), seconds=round(seconds), command=" ".join(shown_cmd),
+                nlu_data_sha256=data_digest(args.nlu),
+                seconds=round(seconds),
+                command=" ".join(shown_cmd),
                 date=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                nproc=os.cpu_count(), loadavg_at_end=[round(x, 2) for x in os.getloadavg()],
+                nproc=os.cpu_count(),
+                loadavg_at_end=[round(x, 2) for x in os.getloadavg()],
                 pipeline=[c["name"] for c in yaml.safe_load(configs[name].read_text())["pipeline"]],
             )
-            print(f"[{name}] macro-F1 {report['intent_macro_f1']:.4f}  accuracy {report['intent_accuracy']:.4f}  "
-                  f"({report['examples']} examples, {report['intents']} intents, {seconds / 60:.1f} min)", flush=True)
+            print(
+                f"[{name}] macro-F1 {report['intent_macro_f1']:.4f}  accuracy {report['intent_accuracy']:.4f}  "
+                f"({report['examples']} examples, {report['intents']} intents, {seconds / 60:.1f} min)",
+                flush=True,
+            )
         if len(selected) == 2:
             results["paired"] = paired_comparison(tmp / "out-spacy", tmp / "out-whitespace")
         else:
@@ -225,8 +270,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     for name in PIPELINES:
         if name in pipelines:
             p = pipelines[name]
-            print(f"{name:<12}{p['folds']:>6}{p['intent_macro_f1']:>10.4f}{p['intent_weighted_f1']:>13.4f}"
-                  f"{p['intent_accuracy']:>10.4f}")
+            print(
+                f"{name:<12}{p['folds']:>6}{p['intent_macro_f1']:>10.4f}{p['intent_weighted_f1']:>13.4f}"
+                f"{p['intent_accuracy']:>10.4f}"
+            )
     if all(name in pipelines for name in PIPELINES):
         same = ("folds", "nlu_data_sha256", "fold_seed", "config_sha256")
         if any(pipelines["spacy"].get(k) != pipelines["whitespace"].get(k) for k in same):
@@ -243,9 +290,11 @@ def main(argv: Optional[list[str]] = None) -> int:
             verdict = "whitespace scores higher"
         print(f"spaCy - whitespace macro-F1: {diff:+.4f} ({verdict})")
         if paired:
-            print(f"paired (same folds): only spaCy wrong {paired['only_spacy_wrong']}, only whitespace wrong "
-                  f"{paired['only_whitespace_wrong']}, McNemar exact p = {paired['mcnemar_exact_p']}"
-                  + (" (significant)" if significant else " (not a significant difference)"))
+            print(
+                f"paired (same folds): only spaCy wrong {paired['only_spacy_wrong']}, only whitespace wrong "
+                f"{paired['only_whitespace_wrong']}, McNemar exact p = {paired['mcnemar_exact_p']}"
+                + (" (significant)" if significant else " (not a significant difference)")
+            )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n")
     print(f"Wrote {args.json}")

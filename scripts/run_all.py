@@ -3,6 +3,7 @@
 Why: residents' conversations need all three, and a newcomer should get them with one command (`make run`)
 instead of three terminals. `--shell` starts only the action server and chats in the terminal.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,11 @@ def commands(env: dict[str, str], shell: bool) -> list[tuple[str, list[str], dic
     ]
     if shell:
         procs.append(
-            ("shell", [str(BIN / "rasa"), "shell", "--model", "models/mediation.tar.gz",
-                       "--endpoints", "endpoints.yml"], env)
+            (
+                "shell",
+                [str(BIN / "rasa"), "shell", "--model", "models/mediation.tar.gz", "--endpoints", "endpoints.yml"],
+                env,
+            )
         )
         return procs
     # Only these origins may call the REST channel from a browser (one --cors flag with every origin).
@@ -57,9 +61,21 @@ def commands(env: dict[str, str], shell: bool) -> list[tuple[str, list[str], dic
     procs.append(
         (
             "rasa",
-            [str(BIN / "rasa"), "run", "--model", "models/mediation.tar.gz", "--port", env["RASA_PORT"],
-             "--interface", env.get("RASA_HOST", "127.0.0.1"), "--credentials", "credentials.yml",
-             "--endpoints", "endpoints.yml", *cors],
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                "models/mediation.tar.gz",
+                "--port",
+                env["RASA_PORT"],
+                "--interface",
+                env.get("RASA_HOST", "127.0.0.1"),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+                *cors,
+            ],
             env,
         )
     )
@@ -104,7 +120,9 @@ def main() -> int:
         if args.shell:
             return running[-1][1].wait()
         print("Starting… (the Rasa server takes up to a minute to load the model)", flush=True)
-        ok = wait_for(f"http://127.0.0.1:{env['RASA_PORT']}/") and wait_for(f"http://127.0.0.1:{env['STAFF_PORT']}/health")
+        ok = wait_for(f"http://127.0.0.1:{env['RASA_PORT']}/") and wait_for(
+            f"http://127.0.0.1:{env['STAFF_PORT']}/health"
+        )
         print(
             "\n".join(
                 [

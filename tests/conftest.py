@@ -13,6 +13,7 @@ must never touch the developer's var/ folder.
                      name (dropped at teardown); `pg_url(name, port=...)` builds its URL.
 * `make_draft`     → factory for a valid RequestDraft (keyword overrides).
 """
+
 from __future__ import annotations
 
 import os

@@ -5,6 +5,7 @@ server loads TensorFlow and the model), so one session-scoped `stack` is shared 
 browser test. Each test uses its own conversation id, so tests don't see each other's conversations.
 The stack writes to a throw-away SQLite database and var/ folder, never to the developer's.
 """
+
 from __future__ import annotations
 
 import json
@@ -74,7 +75,13 @@ class Stack:
     def admin(self, *args: str, input_text: Optional[str] = None, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(
             [str(BIN / "mediation-admin"), *args],
-            cwd=ROOT, env=self.env, input=input_text, capture_output=True, text=True, timeout=120, check=check,
+            cwd=ROOT,
+            env=self.env,
+            input=input_text,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=check,
         )
 
     def export(self) -> list[dict]:
@@ -92,8 +99,10 @@ class Stack:
         log = self.logs["actions"]
         self.procs["actions"] = subprocess.Popen(
             [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", port],
-            cwd=ROOT, env=dict(self.env, SANIC_HOST="127.0.0.1", **env_overrides),
-            stdout=log.open("a"), stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=dict(self.env, SANIC_HOST="127.0.0.1", **env_overrides),
+            stdout=log.open("a"),
+            stderr=subprocess.STDOUT,
         )
         wait_until_up(f"{self.action_url}/health", self.procs["actions"], log)
 
@@ -163,11 +172,31 @@ def start_stack(tmp: Path) -> Stack:
         workdir=tmp,
     )
     specs = {
-        "actions": ([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-                    dict(env, SANIC_HOST="127.0.0.1"), f"{stack.action_url}/health"),
-        "rasa": ([str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(rasa_port), "--interface",
-                  "127.0.0.1", "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-                  "--cors", f"http://127.0.0.1:{staff_port}"], env, f"{stack.rasa_url}/"),
+        "actions": (
+            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
+            dict(env, SANIC_HOST="127.0.0.1"),
+            f"{stack.action_url}/health",
+        ),
+        "rasa": (
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(MODEL),
+                "--port",
+                str(rasa_port),
+                "--interface",
+                "127.0.0.1",
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+                "--cors",
+                f"http://127.0.0.1:{staff_port}",
+            ],
+            env,
+            f"{stack.rasa_url}/",
+        ),
         "staff": ([sys.executable, "-m", "bot.staff", "--port", str(staff_port)], env, f"{stack.staff_url}/health"),
     }
     try:

@@ -4,6 +4,7 @@ Why: "the database is down at submit time" must be tested against a real databas
 shared PostgreSQL would disturb every other test, so the code under test talks to PostgreSQL through this
 proxy, and the test stops the proxy (open connections cut, new ones refused).
 """
+
 from __future__ import annotations
 
 import socket

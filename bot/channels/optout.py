@@ -9,6 +9,7 @@ Why not an Alembic migration: this table belongs to the SMS channel, which runs 
 process; it creates itself on first use (`CREATE TABLE IF NOT EXISTS`) so the channel works on any
 database the settings point at, including a fresh test database.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -8,6 +8,7 @@ it lives in memory: bounded in size, expiring, keyed by the hashed sender, never
 A deployment with several Rasa workers or replicas behind a load balancer would keep this in Redis
 (SETEX on the hashed sender) instead, because consecutive texts may reach different processes.
 """
+
 from __future__ import annotations
 
 import threading

@@ -22,6 +22,7 @@ credentials.yml:
       public_url: ${SMS_PUBLIC_URL}
       sender_key: ${SMS_SENDER_KEY}
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -4,6 +4,7 @@ Why: texting has its own conventions (carrier opt-out keywords, 1,600-character 
 no markdown) and they must be right for every message. Keeping them as plain functions, free of
 Sanic and Rasa, lets table-driven tests pin each rule down; `bot.channels.sms` only wires them up.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,12 +28,10 @@ HELP_TEXT = (
     "Reply STOP to stop texts, START to start again. Msg & data rates may apply."
 )
 OPT_OUT_TEXT = (
-    f"You will get no more texts from the {PROGRAM_NAME}. "
-    f"Reply START to text us again, or call the OCC at {OCC_PHONE}."
+    f"You will get no more texts from the {PROGRAM_NAME}. Reply START to text us again, or call the OCC at {OCC_PHONE}."
 )
 OPT_IN_TEXT = (
-    f"Welcome back to the {PROGRAM_NAME}. What would you like to know? "
-    "Reply HELP for help, STOP to stop texts."
+    f"Welcome back to the {PROGRAM_NAME}. What would you like to know? Reply HELP for help, STOP to stop texts."
 )
 EMPTY_BODY_TEXT = (
     "Sorry, I can only read text, not pictures or other files. "
@@ -138,7 +137,7 @@ _SHORT_TITLE = 24
 
 
 def options_prompt(options: Sequence[Option]) -> str:
-    """"Reply 1 for Yes, 2 for No." — or one option per line when titles are long or many."""
+    """ "Reply 1 for Yes, 2 for No." — or one option per line when titles are long or many."""
     if not options:
         return ""
     if len(options) <= 4 and all(len(o.title) <= _SHORT_TITLE and "," not in o.title for o in options):
@@ -217,7 +216,7 @@ def _cut(text: str, limit: int) -> tuple[str, str]:
         at = window.rfind(sep)
         if at > end // 3:
             head = window[: at + len(sep)].rstrip()
-            return head, text[at + len(sep):].lstrip()
+            return head, text[at + len(sep) :].lstrip()
     return window, text[end:]
 
 

@@ -4,6 +4,7 @@ Why a registry of modules: each concern keeps its commands next to its own code 
 assembles them. Each module in COMMAND_MODULES has `register(subparsers)`, and every subcommand sets
 `func(args) -> int` as its default.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -3,6 +3,7 @@
 Why here: these are thin wrappers over bot.db.migrate and bot.requests_service, so the CLI and the
 assistant share the rules (decryption, auditing, idempotent outbox delivery).
 """
+
 from __future__ import annotations
 
 import csv
@@ -50,8 +51,11 @@ def _settings():
 
 
 def _database_error(exc: Exception) -> int:
-    print(f"Database error ({type(exc).__name__}). Check DATABASE_URL and that the database is running "
-          "and migrated (`mediation-admin migrate`).", file=sys.stderr)
+    print(
+        f"Database error ({type(exc).__name__}). Check DATABASE_URL and that the database is running "
+        "and migrated (`mediation-admin migrate`).",
+        file=sys.stderr,
+    )
     return 1
 
 
@@ -77,8 +81,10 @@ def cmd_list(args) -> int:
         print("No requests.")
         return 0
     for r in rows:
-        print(f"{r['reference']}  {r['created_at'][:16].replace('T', ' ')}  {r['status']:<12} "
-              f"{r['channel']:<6} {r['eligibility_outcome'] or '-':<18} {r['name'] or '(purged)'}")
+        print(
+            f"{r['reference']}  {r['created_at'][:16].replace('T', ' ')}  {r['status']:<12} "
+            f"{r['channel']:<6} {r['eligibility_outcome'] or '-':<18} {r['name'] or '(purged)'}"
+        )
     return 0
 
 
@@ -111,8 +117,17 @@ def cmd_show(args) -> int:
 
 # Free-text fields a resident typed. Spreadsheet programs run a cell starting with one of these as a
 # formula, so such values get a leading apostrophe in CSV (phone numbers and dates are left alone).
-_FREE_TEXT = ("name", "email", "complaint_number", "incident_location", "officer", "description",
-              "availability", "language", "accessibility_needs")
+_FREE_TEXT = (
+    "name",
+    "email",
+    "complaint_number",
+    "incident_location",
+    "officer",
+    "description",
+    "availability",
+    "language",
+    "accessibility_needs",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -148,8 +163,9 @@ def cmd_export(args) -> int:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
-        print(f"Exported {len(rows)} request(s) to {path}. It contains personal data: store it securely.",
-              file=sys.stderr)
+        print(
+            f"Exported {len(rows)} request(s) to {path}. It contains personal data: store it securely.", file=sys.stderr
+        )
     else:
         sys.stdout.write(text)
     return 0

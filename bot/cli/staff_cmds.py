@@ -4,6 +4,7 @@ Why thin: account rules live in bot.users and the purge rule in bot.retention; t
 same functions, so the CLI cannot drift from it. Passwords are never taken as arguments (they would end
 up in shell history and `ps`): they are prompted for, or read from standard input for scripts.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -16,16 +17,23 @@ from bot.cli import cli_actor
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "create-user", help="create a dashboard account (password prompted, or read from stdin when piped)")
+        "create-user", help="create a dashboard account (password prompted, or read from stdin when piped)"
+    )
     p.add_argument("email", metavar="EMAIL")
-    p.add_argument("--role", choices=("staff", "admin"), default="staff",
-                   help="staff: read and update requests; admin: also export, purge, manage users, audit log")
+    p.add_argument(
+        "--role",
+        choices=("staff", "admin"),
+        default="staff",
+        help="staff: read and update requests; admin: also export, purge, manage users, audit log",
+    )
     p.set_defaults(func=cmd_create_user)
 
     p = subparsers.add_parser(
-        "purge", help="remove personal data from requests closed more than DAYS days ago (audited)")
-    p.add_argument("--older-than", type=int, metavar="DAYS", dest="older_than",
-                   help="default: MEDIATION_RETENTION_DAYS (365)")
+        "purge", help="remove personal data from requests closed more than DAYS days ago (audited)"
+    )
+    p.add_argument(
+        "--older-than", type=int, metavar="DAYS", dest="older_than", help="default: MEDIATION_RETENTION_DAYS (365)"
+    )
     p.add_argument("--dry-run", action="store_true", help="only report what would be purged")
     p.set_defaults(func=cmd_purge)
 
@@ -70,8 +78,11 @@ def cmd_create_user(args) -> int:
         print(f"{exc} Nothing was created.", file=sys.stderr)
         return 1
     except sa_exc.SQLAlchemyError as exc:
-        print(f"Database error ({type(exc).__name__}). Check DATABASE_URL and that the database is migrated "
-              "(`mediation-admin migrate`).", file=sys.stderr)
+        print(
+            f"Database error ({type(exc).__name__}). Check DATABASE_URL and that the database is migrated "
+            "(`mediation-admin migrate`).",
+            file=sys.stderr,
+        )
         return 1
     print(f"Created {role} account {email}. Sign in at {settings.staff_base_url}/sign-in")
     return 0
@@ -91,12 +102,17 @@ def cmd_purge(args) -> int:
         with crypto.using(settings), session_scope(get_engine(settings.database_url)) as session:
             result = retention.purge(session, days, actor=cli_actor(), dry_run=args.dry_run)
     except sa_exc.SQLAlchemyError as exc:
-        print(f"Database error ({type(exc).__name__}). Check DATABASE_URL and that the database is migrated "
-              "(`mediation-admin migrate`).", file=sys.stderr)
+        print(
+            f"Database error ({type(exc).__name__}). Check DATABASE_URL and that the database is migrated "
+            "(`mediation-admin migrate`).",
+            file=sys.stderr,
+        )
         return 1
     verb = "Would purge" if args.dry_run else "Purged"
-    print(f"{verb} personal data from {result.count} request(s) closed before "
-          f"{result.cutoff.date().isoformat()} ({days} days).")
+    print(
+        f"{verb} personal data from {result.count} request(s) closed before "
+        f"{result.cutoff.date().isoformat()} ({days} days)."
+    )
     for ref in result.references:
         print(f"  {ref}")
     return 0

@@ -8,6 +8,7 @@ normalized contact value lets us match it without storing it readably.
 The key is resolved lazily from settings inside the column type, so no session or engine has to carry
 it. A service call that was handed explicit Settings activates them with `using(settings)`.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -5,6 +5,7 @@ connections checked before use, SQLite made safe for concurrent writers — and 
 `with session_scope() as session:` which commits on success and rolls back on error. There is no global
 session; engines are cached per URL because they own connection pools.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -3,6 +3,7 @@
 Why a function: `make run`, `make test`, `mediation-admin migrate` and the test fixtures all bring a
 database to the current schema the same way, with no alembic.ini at the repository root.
 """
+
 from __future__ import annotations
 
 import threading

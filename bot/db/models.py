@@ -4,6 +4,7 @@ Why one module: the action server, the staff dashboard, the CLI and the Alembic 
 same picture of the data. Personal fields use `EncryptedText`; every timestamp is timezone-aware UTC.
 Changing a table here requires a new Alembic revision in `bot/db/migrations/versions/`.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -166,9 +167,7 @@ class StatusEvent(Base):
     __tablename__ = "status_events"
 
     id = Column(Integer, primary_key=True)
-    request_id = Column(
-        Integer, ForeignKey("mediation_requests.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    request_id = Column(Integer, ForeignKey("mediation_requests.id", ondelete="CASCADE"), nullable=False, index=True)
     from_status = Column(String(20))
     to_status = Column(String(20), nullable=False)
     actor = Column(String(255), nullable=False)
@@ -183,9 +182,7 @@ class Note(Base):
     __tablename__ = "notes"
 
     id = Column(Integer, primary_key=True)
-    request_id = Column(
-        Integer, ForeignKey("mediation_requests.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    request_id = Column(Integer, ForeignKey("mediation_requests.id", ondelete="CASCADE"), nullable=False, index=True)
     author = Column(String(255), nullable=False)
     body = Column(EncryptedText())
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
@@ -220,9 +217,7 @@ class AuditEvent(Base):
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
     actor = Column(String(255), nullable=False)
     action = Column(String(40), nullable=False, index=True)
-    request_id = Column(
-        Integer, ForeignKey("mediation_requests.id", ondelete="SET NULL"), nullable=True, index=True
-    )
+    request_id = Column(Integer, ForeignKey("mediation_requests.id", ondelete="SET NULL"), nullable=True, index=True)
     detail = Column(JSON)
 
     def __repr__(self) -> str:

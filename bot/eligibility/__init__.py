@@ -3,6 +3,7 @@
 Why a package: the policy file, its loader/validator and the engine change for different reasons (OCC
 practice, file format, conversation needs) but are always used together, so callers import from here.
 """
+
 from bot.eligibility.engine import (
     LIKELY,
     NOT_ELIGIBLE,
@@ -33,8 +34,28 @@ from bot.eligibility.policy import (
 )
 
 __all__ = [
-    "LIKELY", "NOT_ELIGIBLE", "PASS", "REVIEW", "Interpreted", "Outcome", "Reason", "buttons_for", "evaluate",
-    "extract_answers", "format_outcome", "interpret_answer", "is_applicable", "next_question",
-    "questions_to_ask", "PACKAGED_POLICY", "Option", "OutcomeText", "Policy", "PolicyError", "Rule",
-    "RuleOutcome", "current_policy", "load_policy",
+    "LIKELY",
+    "NOT_ELIGIBLE",
+    "PASS",
+    "REVIEW",
+    "Interpreted",
+    "Outcome",
+    "Reason",
+    "buttons_for",
+    "evaluate",
+    "extract_answers",
+    "format_outcome",
+    "interpret_answer",
+    "is_applicable",
+    "next_question",
+    "questions_to_ask",
+    "PACKAGED_POLICY",
+    "Option",
+    "OutcomeText",
+    "Policy",
+    "PolicyError",
+    "Rule",
+    "RuleOutcome",
+    "current_policy",
+    "load_policy",
 ]

@@ -17,6 +17,7 @@ Decisions:
 * Today is the calendar day in the policy's time zone. Day 0 is the incident day; day `filing_window_days`
   (90) is still inside the window, the next day is outside.
 """
+
 from __future__ import annotations
 
 import json
@@ -124,8 +125,9 @@ def _ago(days: int) -> str:
     return f"{days} days ago"
 
 
-def _rule_outcome(policy: Policy, rule: Rule, value: str, answers: Mapping[str, Any],
-                  today: date) -> tuple[Optional[RuleOutcome], dict]:
+def _rule_outcome(
+    policy: Policy, rule: Rule, value: str, answers: Mapping[str, Any], today: date
+) -> tuple[Optional[RuleOutcome], dict]:
     fields: dict[str, Any] = {"window": policy.filing_window_days}
     key = value
     if rule.kind == "date":
@@ -163,8 +165,9 @@ def _today(policy: Policy, today: Optional[date], now: Optional[datetime]) -> da
 # ----------------------------------------------------------------------------------------- public
 
 
-def questions_to_ask(policy: Policy, answers: Mapping[str, Any], today: Optional[date] = None,
-                     now: Optional[datetime] = None) -> list[Rule]:
+def questions_to_ask(
+    policy: Policy, answers: Mapping[str, Any], today: Optional[date] = None, now: Optional[datetime] = None
+) -> list[Rule]:
     """Rules still to ask, in policy order: applicable and unanswered. [] once the answer is not_eligible."""
     answers = answers or {}
     day = _today(policy, today, now)
@@ -194,14 +197,16 @@ def _settled(policy: Policy, rule: Rule, answers: Mapping[str, Any]) -> bool:
     return True
 
 
-def next_question(policy: Policy, answers: Mapping[str, Any], today: Optional[date] = None,
-                  now: Optional[datetime] = None) -> Optional[Rule]:
+def next_question(
+    policy: Policy, answers: Mapping[str, Any], today: Optional[date] = None, now: Optional[datetime] = None
+) -> Optional[Rule]:
     remaining = questions_to_ask(policy, answers, today=today, now=now)
     return remaining[0] if remaining else None
 
 
-def evaluate(policy: Policy, answers: Mapping[str, Any], today: Optional[date] = None,
-             now: Optional[datetime] = None) -> Outcome:
+def evaluate(
+    policy: Policy, answers: Mapping[str, Any], today: Optional[date] = None, now: Optional[datetime] = None
+) -> Outcome:
     """The overall outcome with a reason per answered rule (policy order) and the next steps."""
     answers = answers or {}
     day = _today(policy, today, now)
@@ -342,9 +347,13 @@ def _interpret_choice(rule: Rule, text: str, intent: Optional[str]) -> Optional[
     return None
 
 
-def interpret_answer(rule: Rule, text: Optional[str], intent: Optional[str] = None,
-                     entities: Optional[Iterable[Mapping[str, Any]]] = None,
-                     now: Optional[datetime] = None) -> Interpreted:
+def interpret_answer(
+    rule: Rule,
+    text: Optional[str],
+    intent: Optional[str] = None,
+    entities: Optional[Iterable[Mapping[str, Any]]] = None,
+    now: Optional[datetime] = None,
+) -> Interpreted:
     """Turn a reply into the slot value for `rule`, or a kind re-ask message. Never raises on user input."""
     from bot.validation import interpret_yes_no, payload_choice, strip_control
 
@@ -405,7 +414,19 @@ def extract_answers(policy: Policy, text: Optional[str], now: Optional[datetime]
 
 
 __all__ = [
-    "Interpreted", "Reason", "Outcome", "LIKELY", "REVIEW", "NOT_ELIGIBLE", "PASS",
-    "questions_to_ask", "next_question", "is_applicable", "interpret_answer", "evaluate", "format_outcome",
-    "buttons_for", "extract_answers",
+    "Interpreted",
+    "Reason",
+    "Outcome",
+    "LIKELY",
+    "REVIEW",
+    "NOT_ELIGIBLE",
+    "PASS",
+    "questions_to_ask",
+    "next_question",
+    "is_applicable",
+    "interpret_answer",
+    "evaluate",
+    "format_outcome",
+    "buttons_for",
+    "extract_answers",
 ]

@@ -9,6 +9,7 @@ not_eligible)``.
 ruamel.yaml (round-trip mode) is used because it keeps the line of every key and value, rejects duplicate
 keys, and reads `yes`/`no` as text (YAML 1.2) rather than booleans.
 """
+
 from __future__ import annotations
 
 import os
@@ -267,11 +268,21 @@ class _Validator:
                 self.fail(_line_of(node) or line, f"{where}: missing '{key}'")
         return node
 
-    def text(self, node: Mapping, key: str, where: str, *, limit: int = MAX_TEXT,
-             fields: frozenset = COMMON_FIELDS, required: bool = True) -> Optional[str]:
+    def text(
+        self,
+        node: Mapping,
+        key: str,
+        where: str,
+        *,
+        limit: int = MAX_TEXT,
+        fields: frozenset = COMMON_FIELDS,
+        required: bool = True,
+    ) -> Optional[str]:
         if key not in node or node[key] is None:
             if required:
-                self.fail(_line_of_value(node, key) if key in node else _line_of(node), f"{where}: missing text '{key}'")
+                self.fail(
+                    _line_of_value(node, key) if key in node else _line_of(node), f"{where}: missing text '{key}'"
+                )
             return None
         value = node[key]
         line = _line_of_value(node, key)
@@ -301,7 +312,10 @@ class _Validator:
         out = []
         for i, item in enumerate(items):
             if not isinstance(item, str) or not item.strip():
-                self.fail(_line_of_item(items, i), f"{where}: '{key}' item {i + 1} must be non-empty text, not {_type_name(item)}")
+                self.fail(
+                    _line_of_item(items, i),
+                    f"{where}: '{key}' item {i + 1} must be non-empty text, not {_type_name(item)}",
+                )
             if pattern is not None and not pattern.match(item):
                 self.fail(_line_of_item(items, i), f"{where}: '{key}' item '{item}' is not a valid name")
             out.append(" ".join(item.lower().split()) if pattern is None else item)
@@ -312,35 +326,47 @@ class _Validator:
     def policy(self, data: Any) -> Policy:
         if data is None:
             self.fail(1, "the file is empty")
-        top = self.mapping(data, "policy", 1,
-                           required=("version", "timezone", "filing_window_days", "outcome_texts", "rules"))
+        top = self.mapping(
+            data, "policy", 1, required=("version", "timezone", "filing_window_days", "outcome_texts", "rules")
+        )
         version = top["version"]
         if isinstance(version, bool) or not isinstance(version, (int, str)) or version == "":
             self.fail(_line_of_value(top, "version"), f"'version' must be a number or text, not {_type_name(version)}")
 
         tz = top["timezone"]
         if not isinstance(tz, str):
-            self.fail(_line_of_value(top, "timezone"), f"'timezone' must be text like America/Chicago, not {_type_name(tz)}")
+            self.fail(
+                _line_of_value(top, "timezone"), f"'timezone' must be text like America/Chicago, not {_type_name(tz)}"
+            )
         try:
             from zoneinfo import ZoneInfo
 
             ZoneInfo(tz)
         except Exception:
-            self.fail(_line_of_value(top, "timezone"), f"'timezone' {tz!r} is not a known time zone (e.g. America/Chicago)")
+            self.fail(
+                _line_of_value(top, "timezone"), f"'timezone' {tz!r} is not a known time zone (e.g. America/Chicago)"
+            )
 
         window = top["filing_window_days"]
         if isinstance(window, bool) or not isinstance(window, int):
-            self.fail(_line_of_value(top, "filing_window_days"),
-                      f"'filing_window_days' must be a whole number of days, not {_type_name(window)}")
+            self.fail(
+                _line_of_value(top, "filing_window_days"),
+                f"'filing_window_days' must be a whole number of days, not {_type_name(window)}",
+            )
         if not 1 <= window <= 3650:
             self.fail(_line_of_value(top, "filing_window_days"), "'filing_window_days' must be between 1 and 3650")
 
-        texts_node = self.mapping(top["outcome_texts"], "outcome_texts", _line_of_value(top, "outcome_texts"),
-                                  required=OUTCOME_NAMES)
+        texts_node = self.mapping(
+            top["outcome_texts"], "outcome_texts", _line_of_value(top, "outcome_texts"), required=OUTCOME_NAMES
+        )
         outcome_texts = {}
         for name in OUTCOME_NAMES:
-            node = self.mapping(texts_node[name], f"outcome_texts.{name}", _line_of_value(texts_node, name),
-                                required=("headline", "next_step"))
+            node = self.mapping(
+                texts_node[name],
+                f"outcome_texts.{name}",
+                _line_of_value(texts_node, name),
+                required=("headline", "next_step"),
+            )
             outcome_texts[name] = OutcomeText(
                 headline=self.text(node, "headline", f"outcome_texts.{name}"),
                 next_step=self.text(node, "next_step", f"outcome_texts.{name}"),
@@ -366,18 +392,27 @@ class _Validator:
         where = f"rule {index + 1}"
         if isinstance(node, Mapping) and isinstance(node.get("id"), str):
             where = f"rule {index + 1} ('{node['id']}')"
-        node = self.mapping(node, where, line, required=("id", "slot", "kind", "question"),
-                            optional=("topic", "options", "outcomes", "ask_when", "overrides"))
+        node = self.mapping(
+            node,
+            where,
+            line,
+            required=("id", "slot", "kind", "question"),
+            optional=("topic", "options", "outcomes", "ask_when", "overrides"),
+        )
         rule_id = node["id"]
         if not isinstance(rule_id, str) or not _ID_RE.match(rule_id):
-            self.fail(_line_of_value(node, "id"),
-                      f"{where}: 'id' must be lower-case letters, digits and _ (starting with a letter), got {rule_id!r}")
+            self.fail(
+                _line_of_value(node, "id"),
+                f"{where}: 'id' must be lower-case letters, digits and _ (starting with a letter), got {rule_id!r}",
+            )
         if any(r.id == rule_id for r in earlier):
             self.fail(_line_of_value(node, "id"), f"{where}: duplicate rule id '{rule_id}'")
         where = f"rule '{rule_id}'"
         slot = node["slot"]
         if slot != f"elig_{rule_id}":
-            self.fail(_line_of_value(node, "slot"), f"{where}: 'slot' must be 'elig_{rule_id}' (the Rasa slot), got {slot!r}")
+            self.fail(
+                _line_of_value(node, "slot"), f"{where}: 'slot' must be 'elig_{rule_id}' (the Rasa slot), got {slot!r}"
+            )
         kind = node["kind"]
         if kind not in KINDS:
             self.fail(_line_of_value(node, "kind"), f"{where}: unknown kind {kind!r} (use yes_no, choice or date)")
@@ -388,19 +423,24 @@ class _Validator:
         options: tuple[Option, ...] = ()
         if kind == "date":
             if "options" in node:
-                self.fail(_line_of_key(node, "options"), f"{where}: a date rule has 'outcomes' "
-                          f"({', '.join(DATE_VALUES)}), not 'options'")
+                self.fail(
+                    _line_of_key(node, "options"),
+                    f"{where}: a date rule has 'outcomes' ({', '.join(DATE_VALUES)}), not 'options'",
+                )
             if "outcomes" not in node:
                 self.fail(_line_of(node), f"{where}: missing 'outcomes' (in_window, out_of_window, unknown)")
-            outcomes = self.outcome_map(node["outcomes"], where, _line_of_value(node, "outcomes"), fields,
-                                        allowed=DATE_VALUES)
+            outcomes = self.outcome_map(
+                node["outcomes"], where, _line_of_value(node, "outcomes"), fields, allowed=DATE_VALUES
+            )
             for needed in ("in_window", "out_of_window"):
                 if needed not in outcomes:
                     self.fail(_line_of_value(node, "outcomes"), f"{where}: missing outcome for '{needed}'")
         else:
             if "outcomes" in node:
-                self.fail(_line_of_key(node, "outcomes"),
-                          f"{where}: put each answer's 'outcome' under its option; 'outcomes' is only for date rules")
+                self.fail(
+                    _line_of_key(node, "outcomes"),
+                    f"{where}: put each answer's 'outcome' under its option; 'outcomes' is only for date rules",
+                )
             if "options" not in node:
                 self.fail(_line_of(node), f"{where}: missing 'options'")
             options = self.options(node["options"], where, _line_of_value(node, "options"), kind, fields)
@@ -418,12 +458,22 @@ class _Validator:
                 item = self.mapping(item, owhere, _line_of_item(items, j), required=("when", "outcomes"))
                 when = self.condition(item, "when", owhere, values_of)
                 allowed = tuple(outcomes)
-                o = self.outcome_map(item["outcomes"], owhere, _line_of_value(item, "outcomes"), fields, allowed=allowed)
+                o = self.outcome_map(
+                    item["outcomes"], owhere, _line_of_value(item, "outcomes"), fields, allowed=allowed
+                )
                 overrides.append(Override(when=_freeze(when), outcomes=_freeze(o)))
 
         return Rule(
-            id=rule_id, slot=slot, kind=kind, question=question, topic=topic, options=options,
-            outcomes=_freeze(outcomes), ask_when=_freeze(ask_when), overrides=tuple(overrides), timezone=tz,
+            id=rule_id,
+            slot=slot,
+            kind=kind,
+            question=question,
+            topic=topic,
+            options=options,
+            outcomes=_freeze(outcomes),
+            ask_when=_freeze(ask_when),
+            overrides=tuple(overrides),
+            timezone=tz,
             line=line,
         )
 
@@ -433,13 +483,21 @@ class _Validator:
         out: list[Option] = []
         for i, node in enumerate(items):
             oline = _line_of_item(items, i)
-            node = self.mapping(node, f"{where}, option {i + 1}", oline, required=("value", "label"),
-                                optional=("outcome", "keywords", "intents", "numbers"))
+            node = self.mapping(
+                node,
+                f"{where}, option {i + 1}",
+                oline,
+                required=("value", "label"),
+                optional=("outcome", "keywords", "intents", "numbers"),
+            )
             value = node["value"]
             vline = _line_of_value(node, "value")
             if not isinstance(value, str):
-                self.fail(vline, f"{where}, option {i + 1}: 'value' must be text, not {_type_name(value)} "
-                                 "(put it in quotes, e.g. \"yes\")")
+                self.fail(
+                    vline,
+                    f"{where}, option {i + 1}: 'value' must be text, not {_type_name(value)} "
+                    '(put it in quotes, e.g. "yes")',
+                )
             if not _VALUE_RE.match(value):
                 self.fail(vline, f"{where}: option value {value!r} must be lower-case letters, digits and _")
             if kind == "yes_no" and value not in YES_NO_VALUES:
@@ -455,16 +513,24 @@ class _Validator:
             if "numbers" in node:
                 nums = node["numbers"]
                 nline = _line_of_value(node, "numbers")
-                if (not isinstance(nums, list) or len(nums) != 2
-                        or any(isinstance(n, bool) or not isinstance(n, int) for n in nums) or nums[0] > nums[1]):
+                if (
+                    not isinstance(nums, list)
+                    or len(nums) != 2
+                    or any(isinstance(n, bool) or not isinstance(n, int) for n in nums)
+                    or nums[0] > nums[1]
+                ):
                     self.fail(nline, f"{owhere}: 'numbers' must be [lowest, highest], two whole numbers")
                 numbers = (int(nums[0]), int(nums[1]))
-            out.append(Option(
-                value=value, label=label, outcome=outcome,
-                keywords=self.string_list(node, "keywords", owhere),
-                intents=self.string_list(node, "intents", owhere, pattern=_INTENT_RE),
-                numbers=numbers,
-            ))
+            out.append(
+                Option(
+                    value=value,
+                    label=label,
+                    outcome=outcome,
+                    keywords=self.string_list(node, "keywords", owhere),
+                    intents=self.string_list(node, "intents", owhere, pattern=_INTENT_RE),
+                    numbers=numbers,
+                )
+            )
         if kind == "yes_no":
             present = {o.value for o in out}
             for needed in ("yes", "no"):
@@ -472,15 +538,18 @@ class _Validator:
                     self.fail(line, f"{where}: a yes_no rule needs a '{needed}' option")
         return tuple(out)
 
-    def outcome_map(self, node: Any, where: str, line: Optional[int], fields: frozenset,
-                    allowed: tuple[str, ...]) -> dict[str, RuleOutcome]:
+    def outcome_map(
+        self, node: Any, where: str, line: Optional[int], fields: frozenset, allowed: tuple[str, ...]
+    ) -> dict[str, RuleOutcome]:
         if not isinstance(node, Mapping) or not node:
             self.fail(line, f"{where}: 'outcomes' must be a mapping of answer value to outcome")
         out = {}
         for key in node:
             if key not in allowed:
-                self.fail(_line_of_key(node, key),
-                          f"{where}: unknown answer '{key}' in outcomes (allowed: {', '.join(allowed)})")
+                self.fail(
+                    _line_of_key(node, key),
+                    f"{where}: unknown answer '{key}' in outcomes (allowed: {', '.join(allowed)})",
+                )
             out[key] = self.outcome(node[key], f"{where}, outcome '{key}'", _line_of_value(node, key), fields)
         return out
 
@@ -488,8 +557,10 @@ class _Validator:
         node = self.mapping(node, where, line, required=("result", "reason"), optional=("next_step",))
         result = node["result"]
         if result not in RESULTS:
-            self.fail(_line_of_value(node, "result"),
-                      f"{where}: unknown result {result!r} (use pass, needs_staff_review or not_eligible)")
+            self.fail(
+                _line_of_value(node, "result"),
+                f"{where}: unknown result {result!r} (use pass, needs_staff_review or not_eligible)",
+            )
         return RuleOutcome(
             result=result,
             reason=self.text(node, "reason", where, fields=fields),
@@ -513,13 +584,28 @@ class _Validator:
             values = list(values) if isinstance(values, list) else [values]
             for value in values:
                 if not isinstance(value, str) or value not in target.outcomes:
-                    self.fail(kline, f"{where}: '{key}': {value!r} is not an answer of '{rule_id}' "
-                                     f"(answers: {', '.join(target.outcomes)})")
+                    self.fail(
+                        kline,
+                        f"{where}: '{key}': {value!r} is not an answer of '{rule_id}' "
+                        f"(answers: {', '.join(target.outcomes)})",
+                    )
             out[rule_id] = tuple(values)
         return out
 
 
 __all__ = [
-    "Policy", "Rule", "Option", "RuleOutcome", "OutcomeText", "Override", "PolicyError",
-    "load_policy", "current_policy", "default_policy_path", "PACKAGED_POLICY", "RESULTS", "KINDS", "UNKNOWN",
+    "Policy",
+    "Rule",
+    "Option",
+    "RuleOutcome",
+    "OutcomeText",
+    "Override",
+    "PolicyError",
+    "load_policy",
+    "current_policy",
+    "default_policy_path",
+    "PACKAGED_POLICY",
+    "RESULTS",
+    "KINDS",
+    "UNKNOWN",
 ]

@@ -4,6 +4,7 @@ Why: loading a pipeline costs tens of milliseconds and parsing a date happens on
 one shared instance. If the pipeline folder is missing or stale (patterns changed), it is (re)built on the
 spot, so a fresh checkout or a test run never fails just because `make` did not run the build step.
 """
+
 from __future__ import annotations
 
 import logging

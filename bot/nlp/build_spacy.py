@@ -9,6 +9,7 @@ Run: ``python -m bot.nlp.build_spacy [OUTDIR] [--force]`` (default OUTDIR: var/s
 Idempotent: if OUTDIR already holds a pipeline built from the same patterns and spaCy version, it is left
 alone. A new build is written next to OUTDIR and swapped in, so a reader never sees half a pipeline.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -7,6 +7,7 @@ the date words. Turning them into a calendar date is `bot.dates`' job (with `dat
 Every pattern is labelled ``DATE``. Future expressions ("tomorrow", "next friday") are matched too, so
 the assistant can say "that date is in the future" instead of "I didn't understand".
 """
+
 from __future__ import annotations
 
 import re
@@ -17,24 +18,75 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 # Abbreviations are only trusted after a cue word ("last sat"), never alone ("i sat in my car").
 WEEKDAY_ABBREVIATIONS = ["mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri", "sat", "sun"]
 WEEKDAY_ALIASES = {
-    "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "weds": "wednesday",
-    "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday",
+    "mon": "monday",
+    "tue": "tuesday",
+    "tues": "tuesday",
+    "wed": "wednesday",
+    "weds": "wednesday",
+    "thu": "thursday",
+    "thur": "thursday",
+    "thurs": "thursday",
+    "fri": "friday",
+    "sat": "saturday",
     "sun": "sunday",
 }
 MONTHS = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ]
 MONTH_ABBREVIATIONS = ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 MONTH_WORDS = MONTHS + MONTH_ABBREVIATIONS + [m + "." for m in MONTH_ABBREVIATIONS]
 
 UNITS = [
-    "day", "days", "week", "weeks", "wk", "wks", "month", "months", "mo", "mos", "mth", "mths",
-    "year", "years", "yr", "yrs",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "wk",
+    "wks",
+    "month",
+    "months",
+    "mo",
+    "mos",
+    "mth",
+    "mths",
+    "year",
+    "years",
+    "yr",
+    "yrs",
 ]
 NUMBER_WORDS = [
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
 ]
 PARTS_OF_DAY = ["morning", "afternoon", "evening", "night"]
 
@@ -66,8 +118,10 @@ def date_patterns() -> list[dict]:
         # today / yesterday and parts of the day
         _p("yesterday", [{"LOWER": {"IN": ["yesterday", "yday", "yest"]}}]),
         _p("yesterday_part", [{"LOWER": "yesterday"}, {"LOWER": {"IN": PARTS_OF_DAY}}]),
-        _p("day_before_yesterday", [{"LOWER": "the", "OP": "?"}, {"LOWER": "day"}, {"LOWER": "before"},
-                                    {"LOWER": "yesterday"}]),
+        _p(
+            "day_before_yesterday",
+            [{"LOWER": "the", "OP": "?"}, {"LOWER": "day"}, {"LOWER": "before"}, {"LOWER": "yesterday"}],
+        ),
         _p("today", [{"LOWER": {"IN": ["today", "tonight", "tonite", "2day"]}}]),
         _p("earlier_today", [{"LOWER": "earlier"}, {"LOWER": "today"}]),
         _p("last_night", [{"LOWER": "last"}, {"LOWER": {"IN": ["night", "nite", "evening"]}}]),
@@ -81,26 +135,52 @@ def date_patterns() -> list[dict]:
         _p("n_units_ago", [_NUMBER, _UNIT, _AGO]),
         _p("word_units_ago", [_NUMBER_WORD, _UNIT, _AGO]),
         _p("a_unit_ago", [{"LOWER": {"IN": ["a", "an", "1"]}}, _UNIT, _AGO]),
-        _p("couple_units_ago", [{"LOWER": "a", "OP": "?"}, {"LOWER": {"IN": ["couple", "few"]}},
-                                {"LOWER": "of", "OP": "?"}, _UNIT, _AGO]),
+        _p(
+            "couple_units_ago",
+            [{"LOWER": "a", "OP": "?"}, {"LOWER": {"IN": ["couple", "few"]}}, {"LOWER": "of", "OP": "?"}, _UNIT, _AGO],
+        ),
         _p("last_period", [{"LOWER": {"IN": ["last", "past"]}}, {"LOWER": {"IN": ["week", "month", "year"]}}]),
         # "oct 3rd", "october 3", "sept. 12th", "oct 3, 2026"
         _p("month_day", [_MONTH, _OPTIONAL_DOT, _DAY, _OPTIONAL_COMMA, _OPTIONAL_YEAR]),
         # "3 october", "3rd of oct", "the 3rd of october 2026"
-        _p("day_month", [{"LOWER": "the", "OP": "?"}, _DAY, {"LOWER": "of", "OP": "?"}, _MONTH,
-                         _OPTIONAL_DOT, _OPTIONAL_COMMA, _OPTIONAL_YEAR]),
+        _p(
+            "day_month",
+            [
+                {"LOWER": "the", "OP": "?"},
+                _DAY,
+                {"LOWER": "of", "OP": "?"},
+                _MONTH,
+                _OPTIONAL_DOT,
+                _OPTIONAL_COMMA,
+                _OPTIONAL_YEAR,
+            ],
+        ),
         # "on the 5th"
         _p("the_ordinal", [{"LOWER": "the"}, {"LOWER": {"REGEX": ORDINAL_DAY}}]),
         # numeric: 10/3, 10/3/2026, 10/03/26, 10.3.2026
         _p("numeric_slash", [{"LOWER": {"REGEX": NUMERIC_SLASH}}]),
         _p("numeric_dotted", [{"LOWER": {"REGEX": NUMERIC_DOTTED}}]),
         # 10-03-2026 and 2026-10-03 (the tokenizer splits on the hyphens)
-        _p("numeric_dash_mdy", [{"LOWER": {"REGEX": r"^[0-9]{1,2}$"}}, {"ORTH": "-"},
-                                {"LOWER": {"REGEX": r"^[0-9]{1,2}$"}}, {"ORTH": "-"},
-                                {"LOWER": {"REGEX": r"^([0-9]{2}|[0-9]{4})$"}}]),
-        _p("numeric_dash_iso", [{"LOWER": {"REGEX": YEAR}}, {"ORTH": "-"},
-                                {"LOWER": {"REGEX": r"^[0-9]{1,2}$"}}, {"ORTH": "-"},
-                                {"LOWER": {"REGEX": r"^[0-9]{1,2}$"}}]),
+        _p(
+            "numeric_dash_mdy",
+            [
+                {"LOWER": {"REGEX": r"^[0-9]{1,2}$"}},
+                {"ORTH": "-"},
+                {"LOWER": {"REGEX": r"^[0-9]{1,2}$"}},
+                {"ORTH": "-"},
+                {"LOWER": {"REGEX": r"^([0-9]{2}|[0-9]{4})$"}},
+            ],
+        ),
+        _p(
+            "numeric_dash_iso",
+            [
+                {"LOWER": {"REGEX": YEAR}},
+                {"ORTH": "-"},
+                {"LOWER": {"REGEX": r"^[0-9]{1,2}$"}},
+                {"ORTH": "-"},
+                {"LOWER": {"REGEX": r"^[0-9]{1,2}$"}},
+            ],
+        ),
         # the future, so it can be recognised and refused kindly
         _p("tomorrow", [{"LOWER": {"IN": ["tomorrow", "tmrw", "tmr", "2morrow"]}}]),
         _p("next_weekday", [{"LOWER": "next"}, _ANY_WEEKDAY]),

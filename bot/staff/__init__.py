@@ -7,6 +7,7 @@ small and the pages accessible with any browser or assistive technology.
 `create_app(settings)` wires: database engine, encryption settings for the request, Flask-Login sessions
 (idle expiry), CSRF, security headers, the blueprints and, when present, the chat widget blueprint.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,7 +44,9 @@ def create_app(settings: Optional[Settings] = None, *, config: Optional[Mapping[
 
     settings = settings or get_settings()
     app = Flask(__name__)
-    idle = int(getattr(settings, "staff_idle_minutes", 0) or os.environ.get("STAFF_IDLE_MINUTES") or DEFAULT_IDLE_MINUTES)
+    idle = int(
+        getattr(settings, "staff_idle_minutes", 0) or os.environ.get("STAFF_IDLE_MINUTES") or DEFAULT_IDLE_MINUTES
+    )
     app.config.update(
         SECRET_KEY=_session_key(settings.secret_key),
         SESSION_COOKIE_NAME="mediation_staff",

@@ -5,6 +5,7 @@ on one machine behind the city's reverse proxy; Werkzeug with threads handles th
 dependency. For larger deployments point any WSGI server at `bot.staff.wsgi:app`.
 The database must be migrated first (`mediation-admin migrate`, done by `make run`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,11 @@ def main(argv=None) -> int:
     from bot.staff import create_app
 
     app = create_app(settings)
-    print(f"Staff dashboard: http://{args.host}:{args.port}/  (sign in with an account made by "
-          "`mediation-admin create-user EMAIL --role admin`)", flush=True)
+    print(
+        f"Staff dashboard: http://{args.host}:{args.port}/  (sign in with an account made by "
+        "`mediation-admin create-user EMAIL --role admin`)",
+        flush=True,
+    )
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False, use_debugger=False)
     return 0
 

@@ -2,6 +2,7 @@
 
 Why separate: these are the powers staff accounts do not have; every route here is `admin_required`.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -32,7 +33,8 @@ def audit_log():
     except ValueError:
         page = 1
     stmt = select(AuditEvent, MediationRequest.reference).outerjoin(
-        MediationRequest, MediationRequest.id == AuditEvent.request_id)
+        MediationRequest, MediationRequest.id == AuditEvent.request_id
+    )
     if action in AUDIT_ACTIONS:
         stmt = stmt.where(AuditEvent.action == action)
     if actor:
@@ -45,13 +47,23 @@ def audit_log():
         page = min(page, pages)
         rows = s.execute(
             stmt.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-            .limit(AUDIT_PAGE_SIZE).offset((page - 1) * AUDIT_PAGE_SIZE)
+            .limit(AUDIT_PAGE_SIZE)
+            .offset((page - 1) * AUDIT_PAGE_SIZE)
         ).all()
-        events = [{"created_at": e.created_at, "actor": e.actor, "action": e.action, "reference": ref,
-                   "detail": e.detail or {}} for e, ref in rows]
+        events = [
+            {
+                "created_at": e.created_at,
+                "actor": e.actor,
+                "action": e.action,
+                "reference": ref,
+                "detail": e.detail or {},
+            }
+            for e, ref in rows
+        ]
     args = {k: v for k, v in {"action": action, "actor": actor, "reference": reference}.items() if v}
-    return render_template("admin/audit.html", events=events, page=page, pages=pages, total=total,
-                           actions=AUDIT_ACTIONS, args=args)
+    return render_template(
+        "admin/audit.html", events=events, page=page, pages=pages, total=total, actions=AUDIT_ACTIONS, args=args
+    )
 
 
 def _user_rows(session):
@@ -71,8 +83,7 @@ def manage_users():
         if form.validate():
             try:
                 with unit_of_work() as s:
-                    users.create_user(s, form.email.data, form.password.data, form.role.data,
-                                      actor=current_user.email)
+                    users.create_user(s, form.email.data, form.password.data, form.role.data, actor=current_user.email)
             except users.UserError as exc:
                 error = str(exc)
                 code = 400
@@ -82,11 +93,19 @@ def manage_users():
         else:
             code = 400
     with unit_of_work() as s:
-        rows = [{"id": u.id, "email": u.email, "role": u.role, "is_active": u.is_active,
-                 "locked_until": u.locked_until, "last_login_at": u.last_login_at, "created_at": u.created_at}
-                for u in _user_rows(s)]
-    return render_template("admin/users.html", form=form, rows=rows, error=error,
-                           action_form=UserActionForm()), code
+        rows = [
+            {
+                "id": u.id,
+                "email": u.email,
+                "role": u.role,
+                "is_active": u.is_active,
+                "locked_until": u.locked_until,
+                "last_login_at": u.last_login_at,
+                "created_at": u.created_at,
+            }
+            for u in _user_rows(s)
+        ]
+    return render_template("admin/users.html", form=form, rows=rows, error=error, action_form=UserActionForm()), code
 
 
 @bp.route("/users/<int:user_id>/<change>", methods=["POST"])
@@ -138,5 +157,6 @@ def retention_page():
         else:
             with unit_of_work() as s:
                 result = retention.purge(s, form.days.data, actor=current_user.email, dry_run=dry_run)
-    return render_template("admin/retention.html", form=form, result=result, confirm_error=error,
-                           default_days=settings().retention_days), code
+    return render_template(
+        "admin/retention.html", form=form, result=result, confirm_error=error, default_days=settings().retention_days
+    ), code

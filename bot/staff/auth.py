@@ -3,6 +3,7 @@
 Why a small user object: the logged-in identity is re-read from the database on each request, so a
 deactivated account or a changed role takes effect immediately; no database object outlives its session.
 """
+
 from __future__ import annotations
 
 import time

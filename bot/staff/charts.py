@@ -2,6 +2,7 @@
 
 Why compute here: the numbers → pixels arithmetic is testable and the template stays simple markup.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ class Chart:
     height: int
     bars: tuple[Bar, ...]
     max_value: int
-    ticks: tuple[tuple[int, float], ...]   # (value, y) gridlines
+    ticks: tuple[tuple[int, float], ...]  # (value, y) gridlines
     baseline: float
     left: float
 

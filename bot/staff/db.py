@@ -2,6 +2,7 @@
 
 Why: views must not share a session across requests; `with unit_of_work() as s:` commits or rolls back.
 """
+
 from __future__ import annotations
 
 from flask import current_app

@@ -3,6 +3,7 @@
 Why WTForms: validation messages are attached to fields, so templates can tie each error to its control
 (aria-describedby) as WCAG 3.3.1 asks.
 """
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -26,16 +27,23 @@ class SignOutForm(FlaskForm):
 class StatusForm(FlaskForm):
     # Every status is a valid *choice*; whether the move is allowed is the workflow's decision, which
     # gives a specific message instead of WTForms' generic "Not a valid choice".
-    status = SelectField("New status", choices=[(s, LABELS[s]) for s in STATUSES],
-                         validators=[DataRequired("Choose the new status.")], validate_choice=False)
+    status = SelectField(
+        "New status",
+        choices=[(s, LABELS[s]) for s in STATUSES],
+        validators=[DataRequired("Choose the new status.")],
+        validate_choice=False,
+    )
     current = HiddenField()
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField("Add an internal note", validators=[
-        DataRequired("Write the note before adding it."),
-        Length(max=5000, message="A note can be at most 5000 characters."),
-    ])
+    body = TextAreaField(
+        "Add an internal note",
+        validators=[
+            DataRequired("Write the note before adding it."),
+            Length(max=5000, message="A note can be at most 5000 characters."),
+        ],
+    )
 
 
 class ExportForm(FlaskForm):
@@ -64,8 +72,11 @@ class UserActionForm(FlaskForm):
 
 
 class PurgeForm(FlaskForm):
-    days = IntegerField("Purge requests closed more than this many days ago", validators=[
-        DataRequired("Enter a number of days."),
-        NumberRange(min=1, max=36500, message="Enter a number of days between 1 and 36500."),
-    ])
+    days = IntegerField(
+        "Purge requests closed more than this many days ago",
+        validators=[
+            DataRequired("Enter a number of days."),
+            NumberRange(min=1, max=36500, message="Enter a number of days between 1 and 36500."),
+        ],
+    )
     confirm = BooleanField("I understand this permanently removes personal data", validators=[Optional()])

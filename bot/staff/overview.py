@@ -1,5 +1,6 @@
 """Program overview: requests per week and how requests ended. Counts only, never personal data,
 so no audit event is needed for viewing it; both staff and admins may see it."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template

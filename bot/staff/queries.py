@@ -7,6 +7,7 @@ a deterministic or blind-index scheme for partial names would leak who has simil
 are then decrypted and matched in memory. At this program's volume (hundreds of requests a year) that
 is fast; a reference search never decrypts anything.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,11 @@ class RequestFilters:
 
     def audit_detail(self) -> dict:
         """Filters safe to put in the audit log: the free-text search may be a name, so only its presence."""
-        detail = {k: self.raw[k] for k in ("status", "outcome", "channel", "date_from", "date_to")
-                  if self.raw.get(k) and k not in self.errors}
+        detail = {
+            k: self.raw[k]
+            for k in ("status", "outcome", "channel", "date_from", "date_to")
+            if self.raw.get(k) and k not in self.errors
+        }
         if self.q:
             detail["search"] = "reference" if looks_like_reference(self.q) else "name"
         return detail
@@ -127,8 +131,7 @@ def matching_ids(session, f: RequestFilters, tz: str) -> list[int]:
     if f.q and not looks_like_reference(f.q):
         needle = f.q.casefold()
         rows = session.execute(_filtered(select(R.id, R.reference, R.name), f, tz).order_by(*order)).all()
-        return [r.id for r in rows
-                if needle in r.reference.casefold() or (r.name and needle in r.name.casefold())]
+        return [r.id for r in rows if needle in r.reference.casefold() or (r.name and needle in r.name.casefold())]
     return list(session.execute(_filtered(select(R.id), f, tz).order_by(*order)).scalars())
 
 
@@ -147,7 +150,7 @@ def load_page(session, f: RequestFilters, tz: str, per_page: int = PAGE_SIZE) ->
     total = len(ids)
     pages = max(1, -(-total // per_page))
     page = min(f.page, pages)
-    chunk = ids[(page - 1) * per_page: page * per_page]
+    chunk = ids[(page - 1) * per_page : page * per_page]
     items = []
     if chunk:
         by_id = {r.id: r for r in session.execute(select(R).where(R.id.in_(chunk))).scalars()}
@@ -161,7 +164,7 @@ def load_all(session, f: RequestFilters, tz: str) -> list:
     ids = matching_ids(session, f, tz)
     rows = []
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         by_id = {r.id: r for r in session.execute(select(R).where(R.id.in_(chunk))).scalars()}
         rows.extend(by_id[i] for i in chunk)
     return rows

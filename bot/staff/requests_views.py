@@ -3,6 +3,7 @@
 Why every view audits: staff see residents' personal data here, and the program must be able to say who
 looked at or changed which request, and when (the audit detail never holds personal data itself).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -12,6 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from bot import audit, stats, workflow
+
 # Same CSV as `mediation-admin export --format csv` (columns, formula defusing) — one rule, two entry points.
 from bot.cli.requests_cmds import render_csv
 from bot.requests_service import request_to_dict
@@ -38,18 +40,40 @@ def list_requests():
         page = queries.load_page(s, f, tz, per_page=current_app.config["REQUESTS_PER_PAGE"])
         counts = stats.status_counts(s)
         rows = [
-            {"reference": r.reference, "created_at": r.created_at, "name": r.name, "status": r.status,
-             "channel": r.channel, "outcome": r.eligibility_outcome, "purged": r.purged_at is not None}
+            {
+                "reference": r.reference,
+                "created_at": r.created_at,
+                "name": r.name,
+                "status": r.status,
+                "channel": r.channel,
+                "outcome": r.eligibility_outcome,
+                "purged": r.purged_at is not None,
+            }
             for r in page.items
         ]
         if rows:
-            audit.record(s, current_user.email, "view_request", detail={
-                "scope": "list", "references": [r["reference"] for r in rows], "page": page.page,
-                "filters": f.audit_detail()})
+            audit.record(
+                s,
+                current_user.email,
+                "view_request",
+                detail={
+                    "scope": "list",
+                    "references": [r["reference"] for r in rows],
+                    "page": page.page,
+                    "filters": f.audit_detail(),
+                },
+            )
     export_form = ExportForm(data={k: f.raw.get(k, "") for k in queries.FILTER_KEYS if k not in f.errors})
     return render_template(
-        "requests/list.html", rows=rows, page=page, filters=f, counts=counts, outcomes=outcomes,
-        statuses=workflow.STATUSES, channels=queries.CHANNELS, export_form=export_form,
+        "requests/list.html",
+        rows=rows,
+        page=page,
+        filters=f,
+        counts=counts,
+        outcomes=outcomes,
+        statuses=workflow.STATUSES,
+        channels=queries.CHANNELS,
+        export_form=export_form,
     )
 
 
@@ -69,9 +93,16 @@ def _render_detail(session, req, *, status_form=None, note_form=None, error=None
     status_form = status_form or StatusForm(formdata=None, current=req.status)
     note_form = note_form or NoteForm(formdata=None)
     return render_template(
-        "requests/detail.html", req=req, events=list(req.status_events), notes=list(req.notes),
-        next_statuses=workflow.allowed_next(req.status), status_form=status_form, note_form=note_form,
-        status_error=error, note_error=note_error, is_final=workflow.is_final(req.status),
+        "requests/detail.html",
+        req=req,
+        events=list(req.status_events),
+        notes=list(req.notes),
+        next_statuses=workflow.allowed_next(req.status),
+        status_form=status_form,
+        note_form=note_form,
+        status_error=error,
+        note_error=note_error,
+        is_final=workflow.is_final(req.status),
     ), code
 
 
@@ -92,16 +123,18 @@ def change_status(reference: str):
         if not form.validate():
             return _render_detail(s, req, status_form=form, code=400)
         if form.current.data and form.current.data != req.status:
-            error = (f"Someone changed this request to {workflow.label(req.status)} while you were viewing it. "
-                     "Check the history below and choose again.")
-            return _render_detail(s, req, status_form=StatusForm(formdata=None, current=req.status), error=error,
-                                  code=409)
+            error = (
+                f"Someone changed this request to {workflow.label(req.status)} while you were viewing it. "
+                "Check the history below and choose again."
+            )
+            return _render_detail(
+                s, req, status_form=StatusForm(formdata=None, current=req.status), error=error, code=409
+            )
         try:
             change = workflow.change_status(s, req, form.status.data, current_user.email)
         except workflow.TransitionRefused as exc:
             return _render_detail(s, req, status_form=form, error=str(exc), code=409)
-    flash(f"Status changed from {workflow.label(change.from_status)} to {workflow.label(change.to_status)}.",
-          "success")
+    flash(f"Status changed from {workflow.label(change.from_status)} to {workflow.label(change.to_status)}.", "success")
     return redirect(url_for("requests.show_request", reference=change.reference) + "#status-heading")
 
 
@@ -114,12 +147,21 @@ def add_note(reference: str):
     with unit_of_work() as s:
         req = _load(s, reference)
         if req.purged_at is not None:
-            return _render_detail(s, req, note_form=form, code=409,
-                                  note_error="The personal data of this request was purged; notes are closed.")
+            return _render_detail(
+                s,
+                req,
+                note_form=form,
+                code=409,
+                note_error="The personal data of this request was purged; notes are closed.",
+            )
         if not form.validate():
             return _render_detail(s, req, note_form=form, code=400)
-        note = Note(request_id=req.id, author=current_user.email, body=form.body.data.strip(),
-                    created_at=datetime.now(timezone.utc))
+        note = Note(
+            request_id=req.id,
+            author=current_user.email,
+            body=form.body.data.strip(),
+            created_at=datetime.now(timezone.utc),
+        )
         s.add(note)
         s.flush()
         audit.record(s, current_user.email, "add_note", request_id=req.id, detail={"note_id": note.id})

@@ -8,6 +8,7 @@ Why in one place: these are the guarantees a reviewer checks first, so they shou
 * Headers: a CSP with no inline scripts, framing denied, nosniff, no referrer leaking references.
   The chat widget's routes (/widget/..., /demo) get their own CSP that may connect to the Rasa server.
 """
+
 from __future__ import annotations
 
 import time
@@ -70,18 +71,25 @@ def init_security(app: Flask, settings) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc):
-        return render_template("error.html", title="Form expired",
-                               message="This form was sent without a valid security token, for example because "
-                                       "it was open for too long or came from another site. Go back, reload the "
-                                       "page and try again. Nothing was changed.", code=400), 400
+        return render_template(
+            "error.html",
+            title="Form expired",
+            message="This form was sent without a valid security token, for example because "
+            "it was open for too long or came from another site. Go back, reload the "
+            "page and try again. Nothing was changed.",
+            code=400,
+        ), 400
 
     pages = {
         403: ("Not allowed", "Your account cannot use this page."),
         404: ("Not found", "There is no page or request at this address. Check the reference and try again."),
         405: ("Not allowed", "This address does not accept that kind of request."),
         413: ("Too large", "What you sent is too large. Shorten it and try again."),
-        500: ("Something went wrong", "The dashboard hit an unexpected error. Nothing you entered is lost "
-                                      "from the database; try again, and tell the administrator if it repeats."),
+        500: (
+            "Something went wrong",
+            "The dashboard hit an unexpected error. Nothing you entered is lost "
+            "from the database; try again, and tell the administrator if it repeats.",
+        ),
     }
 
     def _error_page(exc):
@@ -109,8 +117,11 @@ def init_security(app: Flask, settings) -> None:
                 audit.record(s, current_user.email, "sign_out", detail={"reason": "idle"})
             logout_user()
             session.clear()
-            flash(f"You were signed out after {current_app.config['IDLE_TIMEOUT_MINUTES']} minutes without "
-                  "activity. Please sign in again.", "info")
+            flash(
+                f"You were signed out after {current_app.config['IDLE_TIMEOUT_MINUTES']} minutes without "
+                "activity. Please sign in again.",
+                "info",
+            )
             if request.method == "GET":
                 return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
             return redirect(url_for("auth.sign_in"))
@@ -147,9 +158,12 @@ def admin_required(view):
         if not current_user.is_authenticated:
             return current_app.login_manager.unauthorized()
         if not current_user.is_admin:
-            return render_template("error.html", title="Admins only",
-                                   message="This page is for program admins. Ask an admin if you need it.",
-                                   code=403), 403
+            return render_template(
+                "error.html",
+                title="Admins only",
+                message="This page is for program admins. Ask an admin if you need it.",
+                code=403,
+            ), 403
         return view(*args, **kwargs)
 
     return wrapped

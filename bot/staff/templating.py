@@ -2,6 +2,7 @@
 
 Why: times are stored in UTC but staff think in the program's time zone (settings.timezone).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -50,5 +51,10 @@ def init_templating(app, settings) -> None:
 
     @app.context_processor
     def _globals():
-        return {"sign_out_form": SignOutForm(), "program_timezone": settings.timezone,
-                "status_label_fn": workflow.label, "humanize_fn": humanize, "channel_label_fn": channel_label}
+        return {
+            "sign_out_form": SignOutForm(),
+            "program_timezone": settings.timezone,
+            "status_label_fn": workflow.label,
+            "humanize_fn": humanize,
+            "channel_label_fn": channel_label,
+        }

@@ -8,6 +8,7 @@ channel, so this blueprint never sees a message. `bot.staff.create_app` register
 The demo page reads `RASA_PUBLIC_URL` (the Rasa server as browsers reach it) from the app config
 and `WIDGET_START_PAYLOAD` (default "/greet", sent when the panel first opens).
 """
+
 from __future__ import annotations
 
 from pathlib import Path

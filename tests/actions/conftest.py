@@ -3,6 +3,7 @@
 Why: the issue asks that form validation is tested in pytest (test stories replay forms without running
 validators). These build the tracker state Rasa would send the action server for one user turn.
 """
+
 from __future__ import annotations
 
 import functools

@@ -1,4 +1,5 @@
 """The eligibility form's validation action, run directly with real trackers (no Rasa server)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -39,7 +40,13 @@ async def validate(domain, slot, text, **kw):
         ("elig_department_member", "/affirm", "affirm", [], "yes"),
         ("elig_department_member", "nope", "deny", [], "no"),
         ("elig_department_member", "not sure", "dont_know", [], "unknown"),
-        ("elig_involvement", '/choose{"choice":"guardian"}', "choose", [{"entity": "choice", "value": "guardian"}], "guardian"),
+        (
+            "elig_involvement",
+            '/choose{"choice":"guardian"}',
+            "choose",
+            [{"entity": "choice", "value": "guardian"}],
+            "guardian",
+        ),
         ("elig_involvement", "it was me", None, [], "self"),
         ("elig_age", "17 or older", None, [], "adult"),
         ("elig_incident_date", "not sure", "dont_know", [], "unknown"),
@@ -112,7 +119,9 @@ def test_every_policy_question_has_an_ask_action_and_a_domain_slot(domain):
 )
 async def test_outcome_action_sets_the_outcome_and_explains(domain, changes, outcome):
     dispatcher = CollectingDispatcher()
-    events = await ActionEligibilityOutcome().run(dispatcher, make_tracker("yes", slots={**ALL_PASS, **changes}), domain)
+    events = await ActionEligibilityOutcome().run(
+        dispatcher, make_tracker("yes", slots={**ALL_PASS, **changes}), domain
+    )
     assert slot_events(events)["eligibility_outcome"] == outcome
     assert all(len(m["text"]) <= 320 for m in dispatcher.messages)
     assert "OCC" in texts(dispatcher)
@@ -121,11 +130,16 @@ async def test_outcome_action_sets_the_outcome_and_explains(domain, changes, out
 async def test_editing_the_policy_file_changes_the_outcome_without_code(domain, tmp_path, monkeypatch):
     from pathlib import Path
 
-    answers = {**ALL_PASS, "elig_complaint_filed": "will_file",
-               "elig_incident_date": (date.today() - timedelta(days=75)).isoformat()}
+    answers = {
+        **ALL_PASS,
+        "elig_complaint_filed": "will_file",
+        "elig_incident_date": (date.today() - timedelta(days=75)).isoformat(),
+    }
 
     async def outcome():
-        events = await ActionEligibilityOutcome().run(CollectingDispatcher(), make_tracker("yes", slots=answers), domain)
+        events = await ActionEligibilityOutcome().run(
+            CollectingDispatcher(), make_tracker("yes", slots=answers), domain
+        )
         return slot_events(events)["eligibility_outcome"]
 
     assert await outcome() == "likely_eligible"  # 75 days: inside the default 90-day window

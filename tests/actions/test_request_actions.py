@@ -1,5 +1,6 @@
 """The request form's validators, the summary/correction loop, submitting and status lookup — run directly
 against a real database (SQLite and PostgreSQL through the shared `migrated_db` fixture)."""
+
 from __future__ import annotations
 
 import json
@@ -78,7 +79,10 @@ async def test_bad_answers_get_a_kind_specific_answer_and_nothing_is_lost(domain
 
 async def test_button_choice_is_used(domain):
     slots, _ = await validate(
-        domain, "req_contact_method", '/choose{"choice":"email"}', intent="choose",
+        domain,
+        "req_contact_method",
+        '/choose{"choice":"email"}',
+        intent="choose",
         entities=[{"entity": "choice", "value": "email"}],
     )
     assert slots["req_contact_method"] == "email"
@@ -89,8 +93,9 @@ async def test_sms_number_is_offered_and_confirmed(domain):
     dispatcher = CollectingDispatcher()
     await ActionAskReqPhone().run(dispatcher, make_tracker("text", metadata=meta), domain)
     assert "ending in 0199" in texts(dispatcher)
-    slots, _ = await validate(domain, "req_phone", "/affirm", intent="affirm", metadata=meta,
-                              slots={"req_contact_method": "text"})
+    slots, _ = await validate(
+        domain, "req_phone", "/affirm", intent="affirm", metadata=meta, slots={"req_contact_method": "text"}
+    )
     assert slots["req_phone"] == "+18165550199"
 
 
@@ -100,7 +105,10 @@ async def test_summary_lists_every_answer(domain):
     said = texts(dispatcher)
     for value in ("Jane Doe", "jane@example.org", "Main St and 5th", "weekday evenings"):
         assert value in said
-    assert {b["title"] for m in dispatcher.messages for b in m.get("buttons") or []} >= {"Yes, send it", "Cancel request"}
+    assert {b["title"] for m in dispatcher.messages for b in m.get("buttons") or []} >= {
+        "Yes, send it",
+        "Cancel request",
+    }
 
 
 @pytest.mark.parametrize(
@@ -113,8 +121,9 @@ async def test_summary_lists_every_answer(domain):
     ],
 )
 async def test_naming_a_field_at_the_summary_asks_it_again(domain, text, intent, entities, cleared):
-    slots, said = await validate(domain, "req_confirm", text, intent=intent, entities=entities,
-                                 slots={**FILLED, "req_confirm": None})
+    slots, said = await validate(
+        domain, "req_confirm", text, intent=intent, entities=entities, slots={**FILLED, "req_confirm": None}
+    )
     for slot in cleared:
         assert slots[slot] is None
     assert slots["req_confirm"] is None
@@ -167,7 +176,8 @@ async def test_status_lookup_needs_the_contact_on_file(domain, migrated_db):
     assert reference not in wrong and "couldn't find" in wrong
     dispatcher = CollectingDispatcher()
     await ActionLookupStatus().run(
-        dispatcher, make_tracker("x", slots={"status_reference": "MR-2222ZZ", "status_contact": "jane@example.org"}),
+        dispatcher,
+        make_tracker("x", slots={"status_reference": "MR-2222ZZ", "status_contact": "jane@example.org"}),
         domain,
     )
     assert texts(dispatcher) == wrong  # unknown code and wrong contact read the same
@@ -177,7 +187,11 @@ async def test_status_lookup_needs_the_contact_on_file(domain, migrated_db):
 async def test_reference_is_read_from_the_text_when_the_entity_is_a_fragment(domain, entity):
     from actions.status import ValidateStatusForm
 
-    tracker = make_tracker("what's the status of mr-7k3q9p?", candidates={"status_reference": entity or "x"},
-                           requested_slot="status_reference", active_loop="status_form")
+    tracker = make_tracker(
+        "what's the status of mr-7k3q9p?",
+        candidates={"status_reference": entity or "x"},
+        requested_slot="status_reference",
+        active_loop="status_form",
+    )
     events = await ValidateStatusForm().run(CollectingDispatcher(), tracker, domain)
     assert slot_events(events)["status_reference"] == "MR-7K3Q9P"

@@ -2,6 +2,7 @@
 
 Real PostgreSQL behind a proxy the test stops (tests/tcp_proxy.py); the real submit action runs.
 """
+
 from __future__ import annotations
 
 import pytest

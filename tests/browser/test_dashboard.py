@@ -3,6 +3,7 @@
 Flow: sign in, filter, open a request, change its status, add a note, export (a real download).
 Screenshots of the list and request pages go to test-artifacts/ (git-ignored).
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,8 +21,13 @@ pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "browser test password 42"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _free_port() -> int:
@@ -54,8 +60,13 @@ def staff_server(migrated_db, tmp_path):
     port = _free_port()
     log = tmp_path / "staff-server.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "bot.staff", "--port", str(port)], env=dict(os.environ),
-                                stdout=out, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.staff", "--port", str(port)],
+            env=dict(os.environ),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
         _wait_for(port, proc, log)
         yield Server(f"http://127.0.0.1:{port}", log)
@@ -95,8 +106,11 @@ def seeded(migrated_db, make_draft):
         refs[name] = result.reference
     with session_scope(get_engine(settings.database_url)) as s:
         for i, ref in enumerate(refs.values()):
-            s.execute(update(MediationRequest).where(MediationRequest.reference == ref)
-                      .values(created_at=datetime.now(timezone.utc) - timedelta(days=3 * i, hours=i)))
+            s.execute(
+                update(MediationRequest)
+                .where(MediationRequest.reference == ref)
+                .values(created_at=datetime.now(timezone.utc) - timedelta(days=3 * i, hours=i))
+            )
     return refs
 
 

@@ -10,6 +10,7 @@ Two groups:
 
 Artifacts (screenshots) go to test-artifacts/.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -30,14 +31,21 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TIMEOUT_MS = 15_000
 
 GREETING = "Hi! I can answer questions about mediation. What would you like to do?"
 # A scripted reply that exercises formatting and links; it is test data, not a statement about the program.
-FREE_ANSWER = ("Scripted reply with **bold** text. Call (816) 889-6646, e-mail staff@example.org "
-               "or read https://example.org/mediation.")
+FREE_ANSWER = (
+    "Scripted reply with **bold** text. Call (816) 889-6646, e-mail staff@example.org "
+    "or read https://example.org/mediation."
+)
 
 
 # ---- servers -------------------------------------------------------------------------------
@@ -59,17 +67,25 @@ class ScriptedAssistant:
         self.received.append(message)
         out, to, text = message.output_channel, message.sender_id, message.text or ""
         if text == "/greet":
-            await out.send_response(to, {"text": GREETING, "buttons": [
-                {"title": "Ask a question", "payload": "/help"},
-                {"title": "Request mediation", "payload": "/request_mediation"},
-            ]})
+            await out.send_response(
+                to,
+                {
+                    "text": GREETING,
+                    "buttons": [
+                        {"title": "Ask a question", "payload": "/help"},
+                        {"title": "Request mediation", "payload": "/request_mediation"},
+                    ],
+                },
+            )
         elif "free" in text.lower():
             await out.send_response(to, {"text": FREE_ANSWER})
         elif text == "/request_mediation":
             await out.send_response(to, {"text": "Okay. What is your full name?"})
         elif text == "html please":
-            await out.send_response(to, {"text": '<img src=x onerror="window.__pwned=1"> '
-                                                 "[click me](javascript:window.__pwned=2) <b>bold</b>"})
+            await out.send_response(
+                to,
+                {"text": '<img src=x onerror="window.__pwned=1"> [click me](javascript:window.__pwned=2) <b>bold</b>'},
+            )
         elif text == "slow":
             await asyncio.sleep(1.5)
             await out.send_response(to, {"text": "Sorry for the wait."})
@@ -102,7 +118,8 @@ class RasaRestStandIn:
         app.ctx.agent = self.assistant
         register([RestInput()], app, route="/webhooks/")
         self.server = self.loop.run_until_complete(
-            app.create_server(host="127.0.0.1", port=self.port, return_asyncio_server=True, access_log=False))
+            app.create_server(host="127.0.0.1", port=self.port, return_asyncio_server=True, access_log=False)
+        )
         self.loop.run_until_complete(self.server.startup())
         self.loop.run_until_complete(self.server.before_start())  # sanic-cors installs itself here
         self.loop.run_until_complete(self.server.after_start())
@@ -136,12 +153,14 @@ class StaffAppServer:
         from bot.settings import Settings
         from bot.staff import create_app
 
-        settings = Settings.from_env({
-            "MEDIATION_ENV": "test",
-            "MEDIATION_VAR_DIR": str(tmp),
-            "DATABASE_URL": f"sqlite:///{tmp / 'staff.db'}",
-            "CORS_ORIGINS": f"http://127.0.0.1:{port}",
-        })
+        settings = Settings.from_env(
+            {
+                "MEDIATION_ENV": "test",
+                "MEDIATION_VAR_DIR": str(tmp),
+                "DATABASE_URL": f"sqlite:///{tmp / 'staff.db'}",
+                "CORS_ORIGINS": f"http://127.0.0.1:{port}",
+            }
+        )
         app = create_app(settings, config={"RASA_PUBLIC_URL": rasa_url})
         self.url = f"http://127.0.0.1:{port}"
         self._server = make_server("127.0.0.1", port, app, threaded=True)
@@ -219,8 +238,7 @@ def say(page, text: str) -> None:
 
 
 def wait_for_bot_count(page, n: int) -> None:
-    page.wait_for_function(
-        "n => document.querySelectorAll('.occw-msg--bot').length >= n", arg=n, timeout=TIMEOUT_MS)
+    page.wait_for_function("n => document.querySelectorAll('.occw-msg--bot').length >= n", arg=n, timeout=TIMEOUT_MS)
 
 
 def wait_for_focus_on_input(page) -> None:
@@ -274,8 +292,11 @@ def test_faq_answer_with_safe_links(site, page):
     assert "Scripted reply with bold text." in answer.inner_text()
     assert answer.locator("strong").inner_text() == "bold"
     hrefs = answer.locator("a").evaluate_all("as => as.map(a => [a.getAttribute('href'), a.target])")
-    assert hrefs == [["tel:+18168896646", ""], ["mailto:staff@example.org", ""],
-                     ["https://example.org/mediation", "_blank"]]
+    assert hrefs == [
+        ["tel:+18168896646", ""],
+        ["mailto:staff@example.org", ""],
+        ["https://example.org/mediation", "_blank"],
+    ]
     assert page.locator(".occw-msg--user .occw-text").last.inner_text() == "is it free"
 
 
@@ -402,12 +423,20 @@ def test_keyboard_only(site, page):
     visited = []
     for _ in range(10):  # backwards: links in the answer, the log (scrollable, so focusable), close
         page.keyboard.press("Shift+Tab")
-        visited.append(page.evaluate(
-            "() => document.activeElement.getAttribute('aria-label') || document.activeElement.getAttribute('href')"))
+        visited.append(
+            page.evaluate(
+                "() => document.activeElement.getAttribute('aria-label') || document.activeElement.getAttribute('href')"
+            )
+        )
         if visited[-1] == "Close chat":
             break
-    assert visited == ["https://example.org/mediation", "mailto:staff@example.org", "tel:+18168896646",
-                       "Conversation", "Close chat"]
+    assert visited == [
+        "https://example.org/mediation",
+        "mailto:staff@example.org",
+        "tel:+18168896646",
+        "Conversation",
+        "Close chat",
+    ]
     page.keyboard.press("Enter")
     assert page.get_by_role("dialog", name="Mediation assistant").is_hidden()
     assert launcher.evaluate("e => e === document.activeElement")
@@ -458,8 +487,9 @@ def test_axe_with_error_shown(site, context, page):
 
 def test_phone_width_full_screen_and_screenshot(site, browser):
     url, _ = site
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                              is_mobile=True, has_touch=True)
+    ctx = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     ctx.set_default_timeout(TIMEOUT_MS)
     page = ctx.new_page()
     try:
@@ -514,8 +544,7 @@ def test_cors_only_for_the_configured_origin(site, page):
 
 # ---- whole stack (real Rasa + action server + staff app; the lead's `stack` fixture) ---------
 
-_spec = importlib.util.spec_from_file_location(
-    "filing_script", ROOT / "tests" / "channels" / "filing_script.py")
+_spec = importlib.util.spec_from_file_location("filing_script", ROOT / "tests" / "channels" / "filing_script.py")
 script = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(script)
 

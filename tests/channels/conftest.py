@@ -1,6 +1,7 @@
 """Fixtures for the channel tests: a database URL on SQLite and on PostgreSQL, and a real Sanic
 server running a real input channel on a loopback port.
 """
+
 from __future__ import annotations
 
 import asyncio

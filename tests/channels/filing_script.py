@@ -6,6 +6,7 @@ tests answer whatever was asked last and stop at the reference code, so adapting
 conversation means editing this table only. Used by tests/channels/test_sms_e2e.py and
 tests/browser/test_widget.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,10 @@ MAX_TURNS = 45
 
 EMAIL = "jordan.widget@example.org"
 TYPED_PHONE = "816-555-0134"
-DESCRIPTION = ("I was stopped on my way home and the officer spoke to me disrespectfully. "
-               "I would like to talk with him about how it made me feel.")
+DESCRIPTION = (
+    "I was stopped on my way home and the officer spoke to me disrespectfully. "
+    "I would like to talk with him about how it made me feel."
+)
 
 # (fragment of the question, answer) — the answer is a button title where the question has buttons,
 # else what the resident types. A dict answer differs by channel ("web" / "sms").

@@ -1,4 +1,5 @@
 """Opt-out store on a real database (SQLite and PostgreSQL)."""
+
 from __future__ import annotations
 
 from sqlalchemy import inspect, select

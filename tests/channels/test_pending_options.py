@@ -1,4 +1,5 @@
 """The in-memory store of offered options: bounded, expiring, keyed by hashed sender."""
+
 from __future__ import annotations
 
 import pytest

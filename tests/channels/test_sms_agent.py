@@ -4,6 +4,7 @@ Needs a trained model (`make train`); skipped with that reason until one exists.
 are not reachable here (no action server), so only messages the model answers with a response
 are used; the whole stack is covered by test_sms_e2e.py.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -49,11 +50,19 @@ def rasa_sms(serve_module, tmp_path_factory):
 
 
 def _post(server, phone: str, body: str, token: str = TOKEN) -> httpx.Response:
-    params = {"From": phone, "To": "+18165550000", "Body": body, "NumMedia": "0", "FromCity": "",
-              "MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": "AC" + "0" * 32}
+    params = {
+        "From": phone,
+        "To": "+18165550000",
+        "Body": body,
+        "NumMedia": "0",
+        "FromCity": "",
+        "MessageSid": "SM" + uuid.uuid4().hex,
+        "AccountSid": "AC" + "0" * 32,
+    }
     signature = RequestValidator(token).compute_signature(PUBLIC_URL, params)
-    return httpx.post(f"{server.url}/webhooks/sms/webhook", data=params,
-                      headers={"X-Twilio-Signature": signature}, timeout=60)
+    return httpx.post(
+        f"{server.url}/webhooks/sms/webhook", data=params, headers={"X-Twilio-Signature": signature}, timeout=60
+    )
 
 
 def _tracker(server, sender: str):

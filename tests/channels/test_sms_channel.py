@@ -3,6 +3,7 @@
 The assistant behind the channel is a small scripted stand-in (the channel is what is under test;
 the whole stack with the trained model is covered by test_sms_agent.py and test_sms_e2e.py).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -61,10 +62,21 @@ class Sms:
 
     def params(self, body: str | None, **extra: str) -> dict:
         params = {
-            "ToCountry": "US", "ToState": "MO", "SmsMessageSid": "SM" + uuid.uuid4().hex,
-            "NumMedia": "0", "ToCity": "KANSAS CITY", "FromZip": "", "FromState": "MO",
-            "SmsStatus": "received", "FromCity": "", "FromCountry": "US", "To": "+18165550000",
-            "ToZip": "64106", "NumSegments": "1", "AccountSid": "AC" + "0" * 32, "From": self.phone,
+            "ToCountry": "US",
+            "ToState": "MO",
+            "SmsMessageSid": "SM" + uuid.uuid4().hex,
+            "NumMedia": "0",
+            "ToCity": "KANSAS CITY",
+            "FromZip": "",
+            "FromState": "MO",
+            "SmsStatus": "received",
+            "FromCity": "",
+            "FromCountry": "US",
+            "To": "+18165550000",
+            "ToZip": "64106",
+            "NumSegments": "1",
+            "AccountSid": "AC" + "0" * 32,
+            "From": self.phone,
             "ApiVersion": "2010-04-01",
         }
         if body is not None:
@@ -189,7 +201,13 @@ def test_buttons_become_numbered_options_and_numbers_map_back(assistant, phone):
     phone.send("question")
     assert phone.send("7") == ["You said: 7"]  # not an option: passed through
     assert [m.text for m in assistant.received] == [
-        "question", "/deny", "2", "question", "/dont_know", "question", "7",
+        "question",
+        "/deny",
+        "2",
+        "question",
+        "/dont_know",
+        "question",
+        "7",
     ]
 
 

@@ -3,6 +3,7 @@ server, the database, and `mediation-admin export`. Requests are signed like Twi
 
 Needs the `stack` fixture (tests/stack.py) and a trained model.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -35,8 +36,16 @@ class Phone:
         self.last: list[str] = []
 
     def post(self, body: str, signed: bool = True) -> requests.Response:
-        params = {"From": self.number, "To": "+18165550000", "Body": body, "NumMedia": "0", "FromCity": "",
-                  "MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": "AC" + "0" * 32, "ApiVersion": "2010-04-01"}
+        params = {
+            "From": self.number,
+            "To": "+18165550000",
+            "Body": body,
+            "NumMedia": "0",
+            "FromCity": "",
+            "MessageSid": "SM" + uuid.uuid4().hex,
+            "AccountSid": "AC" + "0" * 32,
+            "ApiVersion": "2010-04-01",
+        }
         headers = {"X-Twilio-Signature": self.validator.compute_signature(self.public_url, params)} if signed else {}
         return requests.post(self.url, data=params, headers=headers, timeout=60)
 

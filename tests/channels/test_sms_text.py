@@ -1,4 +1,5 @@
 """Table-driven tests of the SMS text rules (bot.channels.sms_text)."""
+
 from __future__ import annotations
 
 import re
@@ -188,7 +189,7 @@ def test_split_for_sms_small(text, limit, expected):
         "Mediation is voluntary. " * 200,  # sentences
         ("word " * 500 + "\n\n") * 3,  # paragraphs of words
         "x" * 4000,  # no boundary at all: hard cut
-        "\U0001F600 smile " * 600,  # emoji count as two
+        "\U0001f600 smile " * 600,  # emoji count as two
     ],
 )
 def test_split_for_sms_keeps_every_word_and_the_limit(text):
@@ -213,7 +214,7 @@ def test_split_prefers_paragraph_boundaries():
     [(800, 1), (801, 2)],  # 800 emoji = 1,600 UTF-16 units = exactly the limit
 )
 def test_sms_length_counts_utf16_units(emoji_count, parts):
-    assert len(sms_text.split_for_sms("\U0001F600" * emoji_count)) == parts
+    assert len(sms_text.split_for_sms("\U0001f600" * emoji_count)) == parts
 
 
 def test_compose_reply_texts_and_buttons():
@@ -258,8 +259,11 @@ def test_compose_reply_long_text_is_split():
     [
         ([], []),
         (["Hello"], ["Hello"]),
-        (["a < b & c > d", 'quote " and \''], ["a < b & c > d", 'quote " and \'']),
-        (["</Message><Redirect>https://evil.example</Redirect>"], ["</Message><Redirect>https://evil.example</Redirect>"]),
+        (["a < b & c > d", "quote \" and '"], ["a < b & c > d", "quote \" and '"]),
+        (
+            ["</Message><Redirect>https://evil.example</Redirect>"],
+            ["</Message><Redirect>https://evil.example</Redirect>"],
+        ),
         (["ctrl\x01char"], ["ctrlchar"]),
     ],
 )

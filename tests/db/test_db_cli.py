@@ -1,4 +1,5 @@
 """The real `mediation-admin` console script, run as staff would run it."""
+
 from __future__ import annotations
 
 import csv
@@ -22,8 +23,10 @@ SCRIPT = Path(sys.executable).parent / "mediation-admin"
 @pytest.fixture(scope="session")
 def admin_script() -> Path:
     if not SCRIPT.exists():
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", str(Path(__file__).parents[2]),
-                        "--no-deps"], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-q", "-e", str(Path(__file__).parents[2]), "--no-deps"],
+            check=True,
+        )
     assert SCRIPT.exists()
     return SCRIPT
 
@@ -44,8 +47,11 @@ def test_migrate_on_an_empty_database(admin_script, db_url, mediation_env, monke
 
 def test_export_json_and_csv(admin_script, migrated_db, make_draft, tmp_path):
     a = svc.submit_request(make_draft(), sender_key="a", channel="rest").reference
-    b = svc.submit_request(make_draft(name="=HYPERLINK(\"http://x\")", interpreter_needed=True, language="Spanish"),
-                           sender_key="b", channel="sms").reference
+    b = svc.submit_request(
+        make_draft(name='=HYPERLINK("http://x")', interpreter_needed=True, language="Spanish"),
+        sender_key="b",
+        channel="sms",
+    ).reference
 
     rows = json.loads(run(admin_script, "export", "--format", "json").stdout)
     assert isinstance(rows, list) and [r["reference"] for r in rows] == [a, b]
@@ -62,7 +68,7 @@ def test_export_json_and_csv(admin_script, migrated_db, make_draft, tmp_path):
     table = list(csv.DictReader(io.StringIO(target.read_text())))
     assert [r["reference"] for r in table] == [a, b]
     assert table[0]["phone"] == "+18165550123"
-    assert table[1]["name"] == "'=HYPERLINK(\"http://x\")"  # defused for spreadsheets
+    assert table[1]["name"] == '\'=HYPERLINK("http://x")'  # defused for spreadsheets
     assert json.loads(table[0]["eligibility_reasons"])[0]["rule"] == "within_filing_window"
 
     with session_scope() as s:

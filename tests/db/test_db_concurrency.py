@@ -1,4 +1,5 @@
 """50 residents submitting at once: no request lost, none duplicated; 50 retries of one submission: one row."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor

@@ -1,4 +1,5 @@
 """Personal fields are encrypted at rest; keys come from the environment; production refuses to run without."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,18 @@ from bot.db.engine import get_engine
 from bot.requests_service import get_request, submit_request
 from bot.settings import ConfigurationError, Settings, reset_settings_cache
 
-SECRETS = ("Jordan Example", "+18165550123", "8165550123", "jordan@example.org", "spoken to disrespectfully",
-           "Troost Ave", "Badge 1234", "Weekday evenings", "Wheelchair access", "2026-0042")
+SECRETS = (
+    "Jordan Example",
+    "+18165550123",
+    "8165550123",
+    "jordan@example.org",
+    "spoken to disrespectfully",
+    "Troost Ave",
+    "Badge 1234",
+    "Weekday evenings",
+    "Wheelchair access",
+    "2026-0042",
+)
 
 
 def test_personal_fields_are_not_stored_in_plaintext(migrated_db, make_draft):
@@ -46,8 +57,13 @@ def test_key_rotation_old_rows_still_readable(migrated_db, make_draft, monkeypat
 
 
 def test_blind_index_is_keyed_and_deterministic(mediation_env):
-    other = Settings.from_env({"MEDIATION_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-                               "MEDIATION_SECRET_KEY": "another-secret", "MEDIATION_ENV": "test"})
+    other = Settings.from_env(
+        {
+            "MEDIATION_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "MEDIATION_SECRET_KEY": "another-secret",
+            "MEDIATION_ENV": "test",
+        }
+    )
     a = crypto.blind_index("+18165550123", mediation_env)
     assert a == crypto.blind_index("+18165550123", mediation_env)
     assert a != crypto.blind_index("+18165550124", mediation_env)
@@ -80,7 +96,13 @@ def test_development_generates_a_local_key_with_warning(tmp_path, caplog):
 
 
 def test_invalid_key_gives_a_clear_error(tmp_path):
-    settings = Settings.from_env({"MEDIATION_ENV": "test", "MEDIATION_VAR_DIR": str(tmp_path),
-                                  "MEDIATION_ENCRYPTION_KEY": "not-a-key", "MEDIATION_SECRET_KEY": "s"})
+    settings = Settings.from_env(
+        {
+            "MEDIATION_ENV": "test",
+            "MEDIATION_VAR_DIR": str(tmp_path),
+            "MEDIATION_ENCRYPTION_KEY": "not-a-key",
+            "MEDIATION_SECRET_KEY": "s",
+        }
+    )
     with pytest.raises(ConfigurationError, match="not a valid Fernet key"):
         crypto.encrypt_text("x", settings)

@@ -1,4 +1,5 @@
 """Migrations build the schema the models describe, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,9 +39,10 @@ def test_upgrade_is_repeatable_and_downgrade_round_trips(db_url, mediation_env):
     assert migrate.upgrade(db_url) == migrate.head()
 
 
-@pytest.mark.parametrize("table,unique_column", [("mediation_requests", "reference"),
-                                                 ("mediation_requests", "submission_key"),
-                                                 ("users", "email")])
+@pytest.mark.parametrize(
+    "table,unique_column",
+    [("mediation_requests", "reference"), ("mediation_requests", "submission_key"), ("users", "email")],
+)
 def test_unique_constraints_exist(db_url, mediation_env, table, unique_column):
     migrate.upgrade(db_url)
     engine = make_engine(db_url)
@@ -58,8 +60,12 @@ def test_concurrent_migrations_do_not_clash(db_url, mediation_env):
     from concurrent.futures import ThreadPoolExecutor
 
     code = "import sys; from bot.db.migrate import upgrade; print(upgrade(sys.argv[1]))"
-    procs = [subprocess.Popen([sys.executable, "-c", code, db_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, db_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in outputs]
     assert [out.strip() for out, _ in outputs] == [migrate.head()] * 3

@@ -4,6 +4,7 @@ reference, and is delivered exactly once when the database is back.
 The PostgreSQL outage is real: the application talks to PostgreSQL through a TCP proxy that the test
 stops (connections cut, new ones refused) and restarts.
 """
+
 from __future__ import annotations
 
 import time
@@ -54,7 +55,8 @@ def test_postgres_outage_spools_and_delivers(mediation_env, make_pg_database, ma
         assert during.reference.startswith("MR-")
         # The same submission retried during the outage keeps its reference and is not spooled twice.
         assert svc.submit_request(make_draft(), sender_key="d", channel="sms") == svc.SubmitResult(
-            during.reference, stored=False, duplicate=True)
+            during.reference, stored=False, duplicate=True
+        )
         spooled = _outbox_bytes(settings)
         assert len(spooled) == 1
         for secret in PLAINTEXT:
@@ -64,8 +66,11 @@ def test_postgres_outage_spools_and_delivers(mediation_env, make_pg_database, ma
         assert (status.found, status.status) == (True, "received")
         # Anything else gets the same honest "can't check right now", whether the reference is spooled
         # (wrong contact), stored in the unreachable database, or unknown.
-        for reference, contact in ((during.reference, "816 555 0199"), (before.reference, "816 555 0123"),
-                                   ("MR-222222", "816 555 0123")):
+        for reference, contact in (
+            (during.reference, "816 555 0199"),
+            (before.reference, "816 555 0123"),
+            ("MR-222222", "816 555 0123"),
+        ):
             with pytest.raises(svc.DatabaseUnavailable):
                 svc.lookup_status(reference, contact)
         assert outbox.flush(settings).unreachable
@@ -77,7 +82,8 @@ def test_postgres_outage_spools_and_delivers(mediation_env, make_pg_database, ma
         assert svc.lookup_status(during.reference, "jordan@example.org").status == "new"
         assert svc.deliver_pending() == 0  # idempotent
         assert svc.submit_request(make_draft(), sender_key="d", channel="sms") == svc.SubmitResult(
-            during.reference, stored=True, duplicate=True)
+            during.reference, stored=True, duplicate=True
+        )
         assert len(_rows(url)) == 2
     finally:
         proxy.stop()
@@ -100,8 +106,12 @@ def test_next_submission_flushes_the_outbox_first(migrated_db, make_draft, tmp_p
     assert not outbox.has_pending()
     assert {r.reference for r in _rows(migrated_db.database_url)} == {down.reference, up.reference}
     with session_scope() as s:
-        vias = [e.detail["via"] for e in s.execute(
-            select(AuditEvent).where(AuditEvent.action == "submit_request").order_by(AuditEvent.id)).scalars()]
+        vias = [
+            e.detail["via"]
+            for e in s.execute(
+                select(AuditEvent).where(AuditEvent.action == "submit_request").order_by(AuditEvent.id)
+            ).scalars()
+        ]
     assert vias == ["outbox", "direct"]
 
 

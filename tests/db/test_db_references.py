@@ -1,4 +1,5 @@
 """Reference codes: format, unguessability (no sequence, no collisions in practice), tolerant parsing."""
+
 from __future__ import annotations
 
 import re

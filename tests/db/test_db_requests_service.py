@@ -1,4 +1,5 @@
 """Filing, idempotency, status lookup with verification and lockout, reading back — on both databases."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -121,7 +122,11 @@ def test_wrong_contact_and_unknown_reference_look_the_same(migrated_db, make_dra
     wrong = svc.lookup_status(ref, "816-555-0199")
     missing = svc.lookup_status(unknown, "816-555-0123")
     assert (wrong.found, wrong.status, wrong.status_label, wrong.locked) == (
-        missing.found, missing.status, missing.status_label, missing.locked)
+        missing.found,
+        missing.status,
+        missing.status_label,
+        missing.locked,
+    )
     invalid = svc.lookup_status("hello there", "816-555-0123")
     assert (invalid.found, invalid.status, invalid.locked) == (False, None, False)
 
@@ -164,8 +169,9 @@ def test_lookup_shows_later_status(migrated_db, make_draft):
 
 def test_list_get_and_export(migrated_db, make_draft):
     a = svc.submit_request(make_draft(), sender_key="a", channel="rest").reference
-    b = svc.submit_request(make_draft(name="Sam Other", email=None, preferred_contact="call"),
-                           sender_key="b", channel="sms").reference
+    b = svc.submit_request(
+        make_draft(name="Sam Other", email=None, preferred_contact="call"), sender_key="b", channel="sms"
+    ).reference
     listed = svc.list_requests()
     assert [r["reference"] for r in listed] == [b, a]
     assert svc.list_requests(status="closed") == []

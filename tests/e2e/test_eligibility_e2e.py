@@ -1,4 +1,5 @@
 """The eligibility check through the real Rasa + action servers: each outcome, interruptions, cancel."""
+
 from __future__ import annotations
 
 import pytest

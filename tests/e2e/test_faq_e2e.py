@@ -1,4 +1,5 @@
 """Every topic the assistant must know, asked as residents ask it, through the real REST channel."""
+
 from __future__ import annotations
 
 import pytest
@@ -63,8 +64,11 @@ def test_conversation_basics(stack, text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["someone is breaking into my house right now", "the officer is following me and i'm scared for my life",
-     "help he has a gun"],
+    [
+        "someone is breaking into my house right now",
+        "the officer is following me and i'm scared for my life",
+        "help he has a gun",
+    ],
 )
 def test_danger_gets_911(stack, text):
     assert EMERGENCY_MESSAGE in stack.conversation().say(text)

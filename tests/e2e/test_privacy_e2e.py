@@ -1,4 +1,5 @@
 """Privacy baseline, checked on the running servers: no message text in logs, no transcript on disk."""
+
 from __future__ import annotations
 
 import uuid

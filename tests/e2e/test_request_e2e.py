@@ -1,4 +1,5 @@
 """Filing a mediation request through the real servers, then finding it with `mediation-admin export`."""
+
 from __future__ import annotations
 
 import re
@@ -134,8 +135,9 @@ def test_status_lookup_through_the_chat(stack):
     assert "couldn't find" in reply and reference not in reply
 
 
-@pytest.mark.parametrize("question,key", [("is this confidential?", "faq_confidential"),
-                                          ("how much does it cost?", "faq_cost")])
+@pytest.mark.parametrize(
+    "question,key", [("is this confidential?", "faq_confidential"), ("how much does it cost?", "faq_cost")]
+)
 def test_a_question_mid_request_is_answered_and_the_form_resumes(stack, question, key):
     from bot.answers import default_answers
 
@@ -155,8 +157,9 @@ def test_when_nothing_can_save_it_the_resident_keeps_their_answers_and_retries(s
     fill_request(convo, email="retry.later@example.org")
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
-    stack.restart_actions(DATABASE_URL="postgresql+psycopg2://root@127.0.0.1:9/nothing",
-                          MEDIATION_OUTBOX_DIR=str(blocker / "outbox"))
+    stack.restart_actions(
+        DATABASE_URL="postgresql+psycopg2://root@127.0.0.1:9/nothing", MEDIATION_OUTBOX_DIR=str(blocker / "outbox")
+    )
     try:
         reply = convo.click("Yes, send it")
         assert "couldn't save your request" in reply and not REF.search(reply)

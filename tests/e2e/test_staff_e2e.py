@@ -1,5 +1,6 @@
 """A request filed through the bot appears in the staff dashboard, moves through the workflow and shows in
 the audit log — the real stack, over HTTP, as a staff member's browser would (forms with CSRF tokens)."""
+
 from __future__ import annotations
 
 import re

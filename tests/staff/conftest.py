@@ -1,5 +1,6 @@
 """Fixtures for the staff dashboard: the real app on the shared migrated database (SQLite and PostgreSQL),
 accounts, signed-in clients and sample requests filed through bot.requests_service."""
+
 from __future__ import annotations
 
 import re
@@ -62,8 +63,11 @@ def accounts(db):
 
 def sign_in(client, email: str, password: str = PASSWORD, follow_redirects=False):
     page = client.get("/sign-in")
-    return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": csrf_token(page.text)},
-                       follow_redirects=follow_redirects)
+    return client.post(
+        "/sign-in",
+        data={"email": email, "password": password, "csrf_token": csrf_token(page.text)},
+        follow_redirects=follow_redirects,
+    )
 
 
 @pytest.fixture

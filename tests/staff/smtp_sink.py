@@ -3,6 +3,7 @@
 It speaks enough RFC 5321 for smtplib: EHLO/HELO, MAIL, RCPT, DATA (dot-unstuffing), RSET, NOOP, QUIT,
 and keeps every accepted message as (mail_from, rcpt_tos, raw bytes).
 """
+
 from __future__ import annotations
 
 import socketserver

@@ -1,4 +1,5 @@
 """Accounts and sign-in on the real app and database: hashing, throttling, CSRF, cookies, idle expiry."""
+
 from __future__ import annotations
 
 import time
@@ -11,11 +12,14 @@ from bot import users
 from tests.staff.conftest import ADMIN_EMAIL, PASSWORD, STAFF_EMAIL, audit_events, csrf_token, sign_in
 
 
-@pytest.mark.parametrize("email,password,role,message", [
-    ("not-an-email", PASSWORD, "staff", "valid email"),
-    ("a@example.org", "short", "staff", "at least 12"),
-    ("a@example.org", PASSWORD, "superuser", "role must be"),
-])
+@pytest.mark.parametrize(
+    "email,password,role,message",
+    [
+        ("not-an-email", PASSWORD, "staff", "valid email"),
+        ("a@example.org", "short", "staff", "at least 12"),
+        ("a@example.org", PASSWORD, "superuser", "role must be"),
+    ],
+)
 def test_create_user_rejects_bad_input(db, email, password, role, message):
     with db() as s, pytest.raises(users.UserError, match=message):
         users.create_user(s, email, password, role)
@@ -90,10 +94,13 @@ def test_secure_cookie_when_https(settings, accounts):
     assert "Strict-Transport-Security" in response.headers
 
 
-@pytest.mark.parametrize("email,password", [
-    (STAFF_EMAIL, "not the password"),
-    ("nobody@example.org", PASSWORD),
-])
+@pytest.mark.parametrize(
+    "email,password",
+    [
+        (STAFF_EMAIL, "not the password"),
+        ("nobody@example.org", PASSWORD),
+    ],
+)
 def test_sign_in_failure_is_neutral_and_audited(app, accounts, db, email, password):
     client = app.test_client()
     response = sign_in(client, email, password)
@@ -203,8 +210,15 @@ def test_deactivated_account_is_signed_out_at_once(app, accounts, admin_client, 
 def test_open_redirect_after_sign_in_is_refused(app, accounts):
     client = app.test_client()
     page = client.get("/sign-in?next=//evil.example/x")
-    response = client.post("/sign-in", data={"email": STAFF_EMAIL, "password": PASSWORD, "next": "//evil.example/x",
-                                             "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        "/sign-in",
+        data={
+            "email": STAFF_EMAIL,
+            "password": PASSWORD,
+            "next": "//evil.example/x",
+            "csrf_token": csrf_token(page.text),
+        },
+    )
     assert response.headers["Location"].endswith("/requests")
 
 

@@ -1,4 +1,5 @@
 """`mediation-admin create-user` through the real console script, password from standard input."""
+
 from __future__ import annotations
 
 import os
@@ -14,15 +15,15 @@ from tests.staff.conftest import audit_events, sign_in
 def _run(*args, stdin=""):
     exe = Path(sys.executable).with_name("mediation-admin")
     assert exe.exists(), "the console script is installed with the package (pip install -e .)"
-    return subprocess.run([str(exe), *args], input=stdin, capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ))
+    return subprocess.run(
+        [str(exe), *args], input=stdin, capture_output=True, text=True, timeout=120, env=dict(os.environ)
+    )
 
 
 def test_create_user_reads_password_from_stdin_and_can_sign_in(settings, db, app):
     from bot.db.models import User
 
-    result = _run("create-user", "Chief.Admin@City.example", "--role", "admin",
-                  stdin="a sufficiently long password\n")
+    result = _run("create-user", "Chief.Admin@City.example", "--role", "admin", stdin="a sufficiently long password\n")
     assert result.returncode == 0, result.stderr
     assert "Created admin account chief.admin@city.example" in result.stdout
     assert "sufficiently" not in result.stdout + result.stderr

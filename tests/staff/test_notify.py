@@ -1,4 +1,5 @@
 """The new-request notice, checked against a real SMTP server on 127.0.0.1 started by the test."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -27,9 +28,13 @@ def _free_port() -> int:
 @pytest.fixture
 def mail_settings(mediation_env, sink):
     return dataclasses.replace(
-        mediation_env, smtp_host=sink.host, smtp_port=sink.port, smtp_from="assistant@city.example",
+        mediation_env,
+        smtp_host=sink.host,
+        smtp_port=sink.port,
+        smtp_from="assistant@city.example",
         staff_notify_to=("occ-staff@city.example", "lead@city.example"),
-        staff_base_url="https://staff.city.example")
+        staff_base_url="https://staff.city.example",
+    )
 
 
 def test_notice_contains_only_reference_and_link(mail_settings, sink):
@@ -58,16 +63,25 @@ def test_notice_never_raises_when_the_server_is_down(mail_settings):
 def test_filing_a_request_emails_staff_without_personal_data(migrated_db, sink, make_draft):
     from bot.requests_service import submit_request
 
-    settings = dataclasses.replace(migrated_db, smtp_host=sink.host, smtp_port=sink.port,
-                                   staff_notify_to=("occ-staff@city.example",))
+    settings = dataclasses.replace(
+        migrated_db, smtp_host=sink.host, smtp_port=sink.port, staff_notify_to=("occ-staff@city.example",)
+    )
     draft = make_draft()
     result = submit_request(draft, sender_key="notify-test", channel="web", settings=settings)
     assert result.stored
     assert len(sink.messages) == 1
     raw = sink.messages[0].data.decode()
     assert result.reference in raw
-    for personal in (draft.name, draft.phone, draft.email, draft.description, draft.incident_location,
-                     draft.officer, draft.complaint_number, "Jordan"):
+    for personal in (
+        draft.name,
+        draft.phone,
+        draft.email,
+        draft.description,
+        draft.incident_location,
+        draft.officer,
+        draft.complaint_number,
+        "Jordan",
+    ):
         assert personal not in raw
     # A duplicate submission does not notify again.
     again = submit_request(draft, sender_key="notify-test", channel="web", settings=settings)

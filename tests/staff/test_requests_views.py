@@ -1,5 +1,6 @@
 """The request list, request page, status changes, notes, export, roles and audit, through the Flask test
 client on the real database (SQLite and PostgreSQL). Requests are filed the way the bot files them."""
+
 from __future__ import annotations
 
 import csv
@@ -32,7 +33,7 @@ def test_list_is_newest_first_with_counts_and_audited(staff_client, file_request
     assert page.index(new.reference) < page.index(old.reference)
     assert "Ada Older" in page and "Bea Newer" in page
     assert '<span class="count-number">2</span> <span class="count-label">New</span>' in page
-    assert "<th scope=\"col\">Reference</th>" in page
+    assert '<th scope="col">Reference</th>' in page
     listed = [d for actor, action, rid, d in audit_events(db, "view_request") if actor == STAFF_EMAIL]
     assert listed[-1]["scope"] == "list" and set(listed[-1]["references"]) == {old.reference, new.reference}
     assert "Ada" not in str(listed)
@@ -44,8 +45,10 @@ def test_filters_status_outcome_channel_and_dates(staff_client, file_request, db
     _set_created(db, sms.reference, datetime(2026, 1, 15, 18, 0, tzinfo=timezone.utc))
     reviewed = file_request(name="Reviewed Person")
     page = staff_client.get(f"/requests/{reviewed.reference}").text
-    staff_client.post(f"/requests/{reviewed.reference}/status",
-                      data={"status": "in_review", "current": "new", "csrf_token": csrf_token(page)})
+    staff_client.post(
+        f"/requests/{reviewed.reference}/status",
+        data={"status": "in_review", "current": "new", "csrf_token": csrf_token(page)},
+    )
 
     def refs(query):
         html = staff_client.get("/requests?" + query).text
@@ -90,9 +93,22 @@ def test_request_page_shows_every_field_decrypted_and_is_audited(staff_client, f
     response = staff_client.get(f"/requests/{filed.reference}")
     assert response.status_code == 200
     html = response.text
-    for text in ("Jordan Example", "+18165550123", "jordan@example.org", "2026-0042", "2026-10-03",
-                 "Troost Ave and 31st St", "Badge 1234", "spoken to disrespectfully", "Weekday evenings",
-                 "English", "Wheelchair access", "within_filing_window", "Filed in time.", "Likely eligible"):
+    for text in (
+        "Jordan Example",
+        "+18165550123",
+        "jordan@example.org",
+        "2026-0042",
+        "2026-10-03",
+        "Troost Ave and 31st St",
+        "Badge 1234",
+        "spoken to disrespectfully",
+        "Weekday evenings",
+        "English",
+        "Wheelchair access",
+        "within_filing_window",
+        "Filed in time.",
+        "Likely eligible",
+    ):
         assert text in html, text
     from bot.db.models import MediationRequest
 
@@ -137,12 +153,15 @@ def test_status_change_along_the_workflow_with_history(staff_client, file_reques
     assert changes[-1] == {"from": "scheduled", "to": "not_mediated"}
 
 
-@pytest.mark.parametrize("to,message", [
-    ("mediated", "cannot move to Mediated"),
-    ("scheduled", "cannot move to Scheduled"),
-    ("new", "already New"),
-    ("archived", "not a status this program uses"),
-])
+@pytest.mark.parametrize(
+    "to,message",
+    [
+        ("mediated", "cannot move to Mediated"),
+        ("scheduled", "cannot move to Scheduled"),
+        ("new", "already New"),
+        ("archived", "not a status this program uses"),
+    ],
+)
 def test_invalid_status_change_is_refused_with_a_message(staff_client, file_request, db, to, message):
     filed = file_request()
     response = _change(staff_client, filed.reference, to)
@@ -163,7 +182,9 @@ def test_notes_are_append_only_with_author_and_time(staff_client, admin_client, 
     filed = file_request()
     for client, body in ((staff_client, "Called, left a voicemail."), (admin_client, "Resident called back.")):
         page = client.get(f"/requests/{filed.reference}").text
-        response = client.post(f"/requests/{filed.reference}/notes", data={"body": body, "csrf_token": csrf_token(page)})
+        response = client.post(
+            f"/requests/{filed.reference}/notes", data={"body": body, "csrf_token": csrf_token(page)}
+        )
         assert response.status_code == 302
     html = staff_client.get(f"/requests/{filed.reference}").text
     assert html.index("Called, left a voicemail.") < html.index("Resident called back.")
@@ -183,14 +204,16 @@ def test_notes_are_append_only_with_author_and_time(staff_client, admin_client, 
 def test_empty_note_is_refused_with_field_error(staff_client, file_request):
     filed = file_request()
     page = staff_client.get(f"/requests/{filed.reference}").text
-    response = staff_client.post(f"/requests/{filed.reference}/notes", data={"body": "  ", "csrf_token": csrf_token(page)})
+    response = staff_client.post(
+        f"/requests/{filed.reference}/notes", data={"body": "  ", "csrf_token": csrf_token(page)}
+    )
     assert response.status_code == 400
     assert "Write the note before adding it." in response.text
     assert 'aria-describedby="body-error"' in response.text
 
 
 def test_export_csv_of_filtered_list_is_a_download_and_audited(admin_client, file_request, db):
-    keep = file_request(channel="sms", name="=HYPERLINK(\"http://evil\")")
+    keep = file_request(channel="sms", name='=HYPERLINK("http://evil")')
     file_request(channel="web", name="Not Exported")
     page = admin_client.get("/requests?channel=sms").text
     assert "Export these 1 as CSV" in page
@@ -251,12 +274,20 @@ def test_admin_sees_audit_log_of_views_changes_and_sign_ins(admin_client, staff_
 
 def test_admin_creates_a_user_through_the_dashboard(admin_client, app, db):
     page = admin_client.get("/admin/users").text
-    response = admin_client.post("/admin/users", data={
-        "email": "new.person@example.org", "role": "staff", "password": "short", "csrf_token": csrf_token(page)})
+    response = admin_client.post(
+        "/admin/users",
+        data={"email": "new.person@example.org", "role": "staff", "password": "short", "csrf_token": csrf_token(page)},
+    )
     assert response.status_code == 400 and "at least 12 characters" in response.text
-    response = admin_client.post("/admin/users", data={
-        "email": "new.person@example.org", "role": "staff", "password": "a long enough password",
-        "csrf_token": csrf_token(page)})
+    response = admin_client.post(
+        "/admin/users",
+        data={
+            "email": "new.person@example.org",
+            "role": "staff",
+            "password": "a long enough password",
+            "csrf_token": csrf_token(page),
+        },
+    )
     assert response.status_code == 302
     assert "new.person@example.org" in admin_client.get("/admin/users").text
     assert audit_events(db, "create_user")[-1][0] == ADMIN_EMAIL
@@ -265,9 +296,9 @@ def test_admin_creates_a_user_through_the_dashboard(admin_client, app, db):
 def test_overview_shows_counts_as_svg_without_personal_data(staff_client, file_request):
     filed = file_request(name="Very Private Name")
     html = staff_client.get("/overview").text
-    assert "<svg" in html and 'role="img"' in html and "<title id=\"weekly-title\">" in html
+    assert "<svg" in html and 'role="img"' in html and '<title id="weekly-title">' in html
     assert "Very Private Name" not in html and filed.reference not in html
-    assert "<th scope=\"row\">New</th><td>1</td>" in html
+    assert '<th scope="row">New</th><td>1</td>' in html
 
 
 def test_widget_routes_get_their_own_csp(app):

@@ -1,4 +1,5 @@
 """Retention purge on the real database: dry run vs real, statistics survive, audited; web and CLI."""
+
 from __future__ import annotations
 
 import os
@@ -19,16 +20,22 @@ def _close(db, reference, status="mediated", days_ago=400):
     """Walk a request to `status` along the workflow, then backdate its closing."""
     from bot.db.models import MediationRequest, Note
 
-    path = {"mediated": ["in_review", "contacted", "scheduled", "mediated"], "withdrawn": ["withdrawn"],
-            "closed": ["in_review", "closed"]}[status]
+    path = {
+        "mediated": ["in_review", "contacted", "scheduled", "mediated"],
+        "withdrawn": ["withdrawn"],
+        "closed": ["in_review", "closed"],
+    }[status]
     with db() as s:
         req = s.execute(select(MediationRequest).where(MediationRequest.reference == reference)).scalar_one()
         s.add(Note(request_id=req.id, author="staff@example.org", body="Spoke with the resident at home."))
         for to in path:
             workflow.change_status(s, req, to, "staff@example.org")
         s.flush()
-        s.execute(update(MediationRequest).where(MediationRequest.id == req.id)
-                  .values(closed_at=NOW - timedelta(days=days_ago)))
+        s.execute(
+            update(MediationRequest)
+            .where(MediationRequest.id == req.id)
+            .values(closed_at=NOW - timedelta(days=days_ago))
+        )
 
 
 def _row(db, reference):
@@ -36,9 +43,11 @@ def _row(db, reference):
 
     with db() as s:
         r = s.execute(select(MediationRequest).where(MediationRequest.reference == reference)).scalar_one()
-        return {c: getattr(r, c) for c in retention.PERSONAL_FIELDS + (
-            "status", "channel", "eligibility_outcome", "eligibility_reasons", "created_at", "purged_at")}, \
-            [n.body for n in r.notes]
+        return {
+            c: getattr(r, c)
+            for c in retention.PERSONAL_FIELDS
+            + ("status", "channel", "eligibility_outcome", "eligibility_reasons", "created_at", "purged_at")
+        }, [n.body for n in r.notes]
 
 
 def test_dry_run_changes_nothing_but_is_audited(db, file_request):
@@ -48,7 +57,9 @@ def test_dry_run_changes_nothing_but_is_audited(db, file_request):
         result = retention.purge(s, 365, actor="cli:test", dry_run=True)
     assert result.references == (old.reference,)
     row, notes = _row(db, old.reference)
-    assert row["name"] == "Jordan Example" and row["purged_at"] is None and notes == ["Spoke with the resident at home."]
+    assert (
+        row["name"] == "Jordan Example" and row["purged_at"] is None and notes == ["Spoke with the resident at home."]
+    )
     event = audit_events(db, "purge")[-1]
     assert event[0] == "cli:test" and event[3]["dry_run"] is True and event[3]["count"] == 1
 
@@ -70,14 +81,20 @@ def test_purge_nulls_personal_fields_keeps_statistics_and_is_audited(db, file_re
     assert notes == [None]
     assert row["purged_at"] is not None
     assert (row["status"], row["channel"], row["eligibility_outcome"]) == ("mediated", "web", "likely_eligible")
-    assert row["eligibility_reasons"] == [{"rule": "within_filing_window", "result": "pass", "reason": "Filed in time."}]
+    assert row["eligibility_reasons"] == [
+        {"rule": "within_filing_window", "result": "pass", "reason": "Filed in time."}
+    ]
     for untouched in (recent.reference, still_open.reference):
         assert _row(db, untouched)[0]["name"] == "Jordan Example"
 
     with db() as s:
         after = stats.overview(s)
     assert (after.total, after.outcomes, after.weeks, after.channels) == (
-        before.total, before.outcomes, before.weeks, before.channels)
+        before.total,
+        before.outcomes,
+        before.weeks,
+        before.channels,
+    )
     assert after.purged == 1
     event = audit_events(db, "purge")[-1]
     assert event[3] == {"older_than_days": 365, "dry_run": False, "count": 1, "references": [old.reference]}
@@ -107,8 +124,9 @@ def test_purge_from_the_dashboard_needs_confirmation(admin_client, db, file_requ
     unconfirmed = admin_client.post("/admin/retention", data={"days": "90", "action": "purge", "csrf_token": token})
     assert unconfirmed.status_code == 400 and "Tick the box" in unconfirmed.text
     assert _row(db, old.reference)[0]["purged_at"] is None
-    done = admin_client.post("/admin/retention", data={"days": "90", "action": "purge", "confirm": "y",
-                                                       "csrf_token": token})
+    done = admin_client.post(
+        "/admin/retention", data={"days": "90", "action": "purge", "confirm": "y", "csrf_token": token}
+    )
     assert done.status_code == 200 and "Purged 1 request" in done.text
     assert _row(db, old.reference)[0]["purged_at"] is not None
     assert [e[3]["dry_run"] for e in audit_events(db, "purge") if e[0] == ADMIN_EMAIL] == [True, False]
@@ -116,8 +134,9 @@ def test_purge_from_the_dashboard_needs_confirmation(admin_client, db, file_requ
 
 def _cli(*args, env_extra=None):
     exe = Path(sys.executable).with_name("mediation-admin")
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **(env_extra or {})})
+    return subprocess.run(
+        [str(exe), *args], capture_output=True, text=True, timeout=120, env={**os.environ, **(env_extra or {})}
+    )
 
 
 def test_cli_purge_dry_run_then_real_with_default_days(db, file_request, monkeypatch):

@@ -1,4 +1,5 @@
 """Weekly counts and outcomes (no personal data), and the chart geometry."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -10,11 +11,14 @@ from bot import stats
 from bot.staff.charts import bar_chart, column_chart, nice_max
 
 
-@pytest.mark.parametrize("day,monday", [
-    (date(2026, 11, 23), date(2026, 11, 23)),
-    (date(2026, 11, 29), date(2026, 11, 23)),
-    (date(2026, 11, 30), date(2026, 11, 30)),
-])
+@pytest.mark.parametrize(
+    "day,monday",
+    [
+        (date(2026, 11, 23), date(2026, 11, 23)),
+        (date(2026, 11, 29), date(2026, 11, 23)),
+        (date(2026, 11, 30), date(2026, 11, 30)),
+    ],
+)
 def test_week_start(day, monday):
     assert stats.week_start(day) == monday
 
@@ -29,7 +33,9 @@ def test_column_chart_scales_bars_to_plot_height():
     heights = [b.height for b in chart.bars]
     assert heights[0] == 0 and heights[2] == pytest.approx(2 * heights[1])
     assert all(b.y + b.height == pytest.approx(chart.baseline) for b in chart.bars)
-    assert bar_chart([("x", 2), ("y", 4)]).bars[1].width == pytest.approx(2 * bar_chart([("x", 2), ("y", 4)]).bars[0].width)
+    assert bar_chart([("x", 2), ("y", 4)]).bars[1].width == pytest.approx(
+        2 * bar_chart([("x", 2), ("y", 4)]).bars[0].width
+    )
 
 
 def test_weekly_counts_use_program_timezone(db, file_request):
@@ -39,10 +45,16 @@ def test_weekly_counts_use_program_timezone(db, file_request):
     b = file_request()
     # Monday 2026-11-23 03:00 UTC is still Sunday evening in Chicago → the week of 2026-11-16.
     with db() as s:
-        s.execute(update(MediationRequest).where(MediationRequest.reference == a.reference)
-                  .values(created_at=datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc)))
-        s.execute(update(MediationRequest).where(MediationRequest.reference == b.reference)
-                  .values(created_at=datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)))
+        s.execute(
+            update(MediationRequest)
+            .where(MediationRequest.reference == a.reference)
+            .values(created_at=datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc))
+        )
+        s.execute(
+            update(MediationRequest)
+            .where(MediationRequest.reference == b.reference)
+            .values(created_at=datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc))
+        )
     now = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
     with db() as s:
         weeks = dict(stats.weekly_counts(s, weeks=3, tz="America/Chicago", now=now))

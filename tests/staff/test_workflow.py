@@ -1,4 +1,5 @@
 """The status workflow as a table, and a status change on the real database (SQLite and PostgreSQL)."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,18 +8,40 @@ from sqlalchemy import select
 from bot import workflow
 
 VALID = [
-    ("new", "in_review"), ("new", "withdrawn"), ("new", "closed"),
-    ("in_review", "contacted"), ("in_review", "withdrawn"), ("in_review", "closed"),
-    ("contacted", "scheduled"), ("contacted", "not_mediated"), ("contacted", "withdrawn"), ("contacted", "closed"),
-    ("scheduled", "mediated"), ("scheduled", "not_mediated"), ("scheduled", "withdrawn"), ("scheduled", "closed"),
+    ("new", "in_review"),
+    ("new", "withdrawn"),
+    ("new", "closed"),
+    ("in_review", "contacted"),
+    ("in_review", "withdrawn"),
+    ("in_review", "closed"),
+    ("contacted", "scheduled"),
+    ("contacted", "not_mediated"),
+    ("contacted", "withdrawn"),
+    ("contacted", "closed"),
+    ("scheduled", "mediated"),
+    ("scheduled", "not_mediated"),
+    ("scheduled", "withdrawn"),
+    ("scheduled", "closed"),
 ]
 INVALID = [
-    ("new", "contacted"), ("new", "scheduled"), ("new", "mediated"), ("new", "not_mediated"), ("new", "new"),
-    ("in_review", "new"), ("in_review", "scheduled"), ("in_review", "mediated"),
-    ("contacted", "mediated"), ("contacted", "in_review"),
-    ("scheduled", "contacted"), ("scheduled", "new"),
-    ("mediated", "closed"), ("closed", "new"), ("withdrawn", "in_review"), ("not_mediated", "scheduled"),
-    ("new", "archived"), ("bogus", "new"),
+    ("new", "contacted"),
+    ("new", "scheduled"),
+    ("new", "mediated"),
+    ("new", "not_mediated"),
+    ("new", "new"),
+    ("in_review", "new"),
+    ("in_review", "scheduled"),
+    ("in_review", "mediated"),
+    ("contacted", "mediated"),
+    ("contacted", "in_review"),
+    ("scheduled", "contacted"),
+    ("scheduled", "new"),
+    ("mediated", "closed"),
+    ("closed", "new"),
+    ("withdrawn", "in_review"),
+    ("not_mediated", "scheduled"),
+    ("new", "archived"),
+    ("bogus", "new"),
 ]
 
 
@@ -64,11 +87,22 @@ def test_change_status_records_history_audit_and_closed_at(db, file_request):
         req = s.execute(select(MediationRequest).where(MediationRequest.reference == filed.reference)).scalar_one()
         assert req.status == "mediated"
         assert req.closed_at is not None
-        events = s.execute(select(StatusEvent).where(StatusEvent.request_id == req.id).order_by(StatusEvent.id)).scalars().all()
+        events = (
+            s.execute(select(StatusEvent).where(StatusEvent.request_id == req.id).order_by(StatusEvent.id))
+            .scalars()
+            .all()
+        )
         assert [(e.from_status, e.to_status) for e in events][-4:] == [
-            ("new", "in_review"), ("in_review", "contacted"), ("contacted", "scheduled"), ("scheduled", "mediated")]
-        audits = s.execute(select(AuditEvent).where(AuditEvent.action == "update_status",
-                                                    AuditEvent.request_id == req.id)).scalars().all()
+            ("new", "in_review"),
+            ("in_review", "contacted"),
+            ("contacted", "scheduled"),
+            ("scheduled", "mediated"),
+        ]
+        audits = (
+            s.execute(select(AuditEvent).where(AuditEvent.action == "update_status", AuditEvent.request_id == req.id))
+            .scalars()
+            .all()
+        )
         assert [a.detail for a in audits][-1] == {"from": "scheduled", "to": "mediated"}
 
 
@@ -83,5 +117,9 @@ def test_change_status_refused_writes_nothing(db, file_request):
     with db() as s:
         req = s.execute(select(MediationRequest).where(MediationRequest.reference == filed.reference)).scalar_one()
         assert req.status == "new" and req.closed_at is None
-        assert s.execute(select(StatusEvent).where(StatusEvent.request_id == req.id,
-                                                   StatusEvent.to_status == "mediated")).first() is None
+        assert (
+            s.execute(
+                select(StatusEvent).where(StatusEvent.request_id == req.id, StatusEvent.to_status == "mediated")
+            ).first()
+            is None
+        )

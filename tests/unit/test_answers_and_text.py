@@ -1,4 +1,5 @@
 """Program answers, message splitting, safety words and the request form's rules (table-driven)."""
+
 from __future__ import annotations
 
 import re
@@ -37,11 +38,28 @@ def test_every_message_fits_a_phone_screen():
 def test_program_page_facts_are_all_covered():
     said = " ".join(m for a in default_answers().answers.values() for m in a.messages).lower()
     for fact in [
-        "voluntary", "all of the parties", "not part of the police department or the occ", "two professionally trained",
-        "not judges", "don't give advice", "take sides", "confidential", "nothing is recorded on any device",
-        "destroy those notes", "no evidence is needed", "shake hands", "agree to disagree", "punish",
-        "not a legal process", "no appeal", "another chance", "cost effective", "timely", "discipline",
-        "legal analyst", "(816) 889-6646",
+        "voluntary",
+        "all of the parties",
+        "not part of the police department or the occ",
+        "two professionally trained",
+        "not judges",
+        "don't give advice",
+        "take sides",
+        "confidential",
+        "nothing is recorded on any device",
+        "destroy those notes",
+        "no evidence is needed",
+        "shake hands",
+        "agree to disagree",
+        "punish",
+        "not a legal process",
+        "no appeal",
+        "another chance",
+        "cost effective",
+        "timely",
+        "discipline",
+        "legal analyst",
+        "(816) 889-6646",
     ]:
         assert fact in said, fact
 

@@ -1,4 +1,5 @@
 """Incident dates as residents type them, resolved against a fixed "now" in Kansas City."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -78,7 +79,9 @@ def test_unknown(text):
     assert (answer.value, answer.status, answer.message) == (None, "unknown", None)
 
 
-@pytest.mark.parametrize("text", ["purple monkey", "", "   ", None, "🙂🙂", "no", "5", "2/30", "13/45/2026", "\x00\x07"])
+@pytest.mark.parametrize(
+    "text", ["purple monkey", "", "   ", None, "🙂🙂", "no", "5", "2/30", "13/45/2026", "\x00\x07"]
+)
 def test_unparseable_is_a_kind_re_ask(text):
     answer = parse_incident_date(text, now=NOW)
     assert (answer.value, answer.status) == (None, "unparseable")

@@ -1,5 +1,6 @@
 """The eligibility engine on the packaged policy: every rule and answer, the window boundaries, time zones,
 unknown answers, asking order, interpretation of replies and the outcome messages."""
+
 from __future__ import annotations
 
 import itertools
@@ -111,7 +112,9 @@ def test_worst_result_wins(policy):
     outcome = evaluate(policy, answers, today=TODAY)
     assert outcome.result == NOT_ELIGIBLE
     assert {r.rule_id: r.result for r in outcome.reasons if r.result != PASS} == {
-        "injury": REVIEW, "criminal_allegation": NOT_ELIGIBLE, "good_faith": REVIEW,
+        "injury": REVIEW,
+        "criminal_allegation": NOT_ELIGIBLE,
+        "good_faith": REVIEW,
     }
 
 
@@ -255,8 +258,14 @@ def test_a_check_cut_short_is_not_likely_eligible(policy):
 
 def test_questions_in_order_and_age_only_for_self(policy):
     assert [r.id for r in questions_to_ask(policy, {}, today=TODAY)] == [
-        "department_member", "involvement", "complaint_filed", "incident_date", "injury", "criminal_allegation",
-        "pending_case", "good_faith",
+        "department_member",
+        "involvement",
+        "complaint_filed",
+        "incident_date",
+        "injury",
+        "criminal_allegation",
+        "pending_case",
+        "good_faith",
     ]
     asked = [r.id for r in questions_to_ask(policy, {"elig_involvement": "self"}, today=TODAY)]
     assert "age" in asked and asked.index("age") == asked.index("pending_case") + 1
@@ -278,7 +287,8 @@ def test_a_date_already_known_is_not_asked(policy):
 
 
 @pytest.mark.parametrize(
-    "text", ["am i eligible", "it will happen next friday", "", None, "i was stopped 🙂"],
+    "text",
+    ["am i eligible", "it will happen next friday", "", None, "i was stopped 🙂"],
 )
 def test_nothing_is_extracted_without_a_past_date(policy, text):
     assert extract_answers(policy, text, now=NOW) == {}
@@ -290,10 +300,24 @@ def test_nothing_is_extracted_without_a_past_date(policy, text):
         ({"elig_department_member": "no"}, []),
         ({"elig_department_member": "yes", "elig_involvement": "third_party"}, []),
         ({"elig_department_member": "unknown"}, ["involvement", "complaint_filed"]),
-        ({"elig_department_member": "yes", "elig_involvement": "self", "elig_complaint_filed": "no",
-          "elig_incident_date": days_ago(91)}, []),
-        ({"elig_department_member": "yes", "elig_involvement": "self", "elig_complaint_filed": "filed",
-          "elig_incident_date": days_ago(91)}, ["injury", "criminal_allegation"]),
+        (
+            {
+                "elig_department_member": "yes",
+                "elig_involvement": "self",
+                "elig_complaint_filed": "no",
+                "elig_incident_date": days_ago(91),
+            },
+            [],
+        ),
+        (
+            {
+                "elig_department_member": "yes",
+                "elig_involvement": "self",
+                "elig_complaint_filed": "filed",
+                "elig_incident_date": days_ago(91),
+            },
+            ["injury", "criminal_allegation"],
+        ),
         (dict(ALL_PASS), []),
     ],
 )
@@ -307,7 +331,9 @@ def test_asking_stops_once_not_eligible_is_known(policy, answers, remaining):
 def test_an_old_prefilled_date_does_not_stop_before_asking_about_the_complaint(policy):
     answers = {"elig_incident_date": days_ago(120)}
     assert [r.id for r in questions_to_ask(policy, answers, today=TODAY)][:3] == [
-        "department_member", "involvement", "complaint_filed",
+        "department_member",
+        "involvement",
+        "complaint_filed",
     ]
     answers.update(elig_department_member="yes", elig_involvement="self", elig_complaint_filed="will_file")
     assert questions_to_ask(policy, answers, today=TODAY) == []
@@ -382,8 +408,9 @@ INTERPRET = [
 ]
 
 
-@pytest.mark.parametrize("rule_id, text, intent, entities, expected", INTERPRET,
-                         ids=[f"{c[0]}:{c[1] or c[2]}" for c in INTERPRET])
+@pytest.mark.parametrize(
+    "rule_id, text, intent, entities, expected", INTERPRET, ids=[f"{c[0]}:{c[1] or c[2]}" for c in INTERPRET]
+)
 def test_interpret_answer(policy, rule_id, text, intent, entities, expected):
     rule = _rule(policy, rule_id)
     result = interpret_answer(rule, text, intent=intent, entities=entities, now=NOW)
@@ -421,9 +448,13 @@ def test_buttons(policy):
         {"title": "Not sure", "payload": '/choose{"choice":"unknown"}'},
     ]
     assert [b["title"] for b in buttons_for(_rule(policy, "involvement"))] == [
-        "It was me", "My child (under 17)", "Someone else",
+        "It was me",
+        "My child (under 17)",
+        "Someone else",
     ]
-    assert buttons_for(_rule(policy, "incident_date")) == [{"title": "Not sure", "payload": '/choose{"choice":"unknown"}'}]
+    assert buttons_for(_rule(policy, "incident_date")) == [
+        {"title": "Not sure", "payload": '/choose{"choice":"unknown"}'}
+    ]
     for rule in policy.rules:  # every button's payload is understood by interpret_answer
         for button in buttons_for(rule):
             value = button["payload"].split('"')[3]

@@ -1,4 +1,5 @@
 """`make` must find a Python 3.10 by itself, or stop with a message that says how to install one."""
+
 from __future__ import annotations
 
 import subprocess
@@ -30,7 +31,8 @@ def test_pyenv_versions_are_found():
 
     result = run({"PATH": "/usr/bin:/bin", "HOME": str(Path.home())})
     assert result.returncode == 0, result.stderr
-    version = subprocess.run([result.stdout.strip(), "-c", "import sys; print(sys.version_info[:2])"],
-                             capture_output=True, text=True).stdout
+    version = subprocess.run(
+        [result.stdout.strip(), "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True
+    ).stdout
     assert version.strip() == "(3, 10)"
     assert sys.version_info[:2] == (3, 10)  # and the test suite itself runs on it

@@ -1,4 +1,5 @@
 """The eligibility policy file: the packaged one is sound, and every kind of mistake names file and line."""
+
 from __future__ import annotations
 
 import os
@@ -92,7 +93,7 @@ def _delete_line(line: str):
     def apply(text: str) -> str:
         lines = text.splitlines(keepends=True)
         index = next(i for i, l in enumerate(lines) if l.strip() == line)
-        return "".join(lines[:index] + lines[index + 1:])
+        return "".join(lines[:index] + lines[index + 1 :])
 
     return apply
 
@@ -100,63 +101,131 @@ def _delete_line(line: str):
 BAD = [
     # (id, mutation, words that must be in the message)
     ("unknown-top-key", _append("colour: blue  #!\n"), ["unknown key 'colour'"]),
-    ("unknown-rule-key", _replace("    question: Who was involved?", "    questoin: Who?  #!\n    question: Who was involved?"),
-     ["unknown key 'questoin'"]),
-    ("unknown-option-key", _replace("        keywords: [me]", "        keywords: [me]\n        colour: red  #!"),
-     ["unknown key 'colour'"]),
-    ("unknown-outcome-key", _replace("        reason: Date unknown.", "        reason: Date unknown.\n        nextstep: x  #!"),
-     ["unknown key 'nextstep'"]),
-    ("window-not-a-number", _replace("filing_window_days: 90", "filing_window_days: ninety  #!"),
-     ["filing_window_days", "whole number"]),
+    (
+        "unknown-rule-key",
+        _replace("    question: Who was involved?", "    questoin: Who?  #!\n    question: Who was involved?"),
+        ["unknown key 'questoin'"],
+    ),
+    (
+        "unknown-option-key",
+        _replace("        keywords: [me]", "        keywords: [me]\n        colour: red  #!"),
+        ["unknown key 'colour'"],
+    ),
+    (
+        "unknown-outcome-key",
+        _replace("        reason: Date unknown.", "        reason: Date unknown.\n        nextstep: x  #!"),
+        ["unknown key 'nextstep'"],
+    ),
+    (
+        "window-not-a-number",
+        _replace("filing_window_days: 90", "filing_window_days: ninety  #!"),
+        ["filing_window_days", "whole number"],
+    ),
     ("window-zero", _replace("filing_window_days: 90", "filing_window_days: 0  #!"), ["between 1 and 3650"]),
     ("window-decimal", _replace("filing_window_days: 90", "filing_window_days: 90.5  #!"), ["whole number"]),
-    ("question-is-a-list", _replace("    question: Was it a KCPD member?", "    question: [a, b]  #!"),
-     ["'question' must be text"]),
+    (
+        "question-is-a-list",
+        _replace("    question: Was it a KCPD member?", "    question: [a, b]  #!"),
+        ["'question' must be text"],
+    ),
     ("value-is-a-boolean", _replace('      - value: "yes"', "      - value: true  #!"), ["'value' must be text"]),
-    ("keywords-not-a-list", _replace("        keywords: [me]", "        keywords: me  #!"), ["'keywords' must be a list"]),
+    (
+        "keywords-not-a-list",
+        _replace("        keywords: [me]", "        keywords: me  #!"),
+        ["'keywords' must be a list"],
+    ),
     ("bad-timezone", _replace("timezone: America/Chicago", "timezone: Mars/Olympus  #!"), ["not a known time zone"]),
     ("rules-not-a-list", lambda t: t.split("rules:")[0] + "rules: nothing  #!\n", ["'rules' must be a non-empty list"]),
-    ("missing-next-step-text", _replace("    next_step: Call OCC at (816) 889-6646.\n", ""),
-     ["outcome_texts.needs_staff_review: missing 'next_step'"]),
-    ("missing-outcome-texts", _replace("  not_eligible:\n    headline: Probably not mediation.\n    next_step: File a complaint for investigation.\n", ""),
-     ["outcome_texts: missing 'not_eligible'"]),
+    (
+        "missing-next-step-text",
+        _replace("    next_step: Call OCC at (816) 889-6646.\n", ""),
+        ["outcome_texts.needs_staff_review: missing 'next_step'"],
+    ),
+    (
+        "missing-outcome-texts",
+        _replace(
+            "  not_eligible:\n    headline: Probably not mediation.\n    next_step: File a complaint for investigation.\n",
+            "",
+        ),
+        ["outcome_texts: missing 'not_eligible'"],
+    ),
     ("missing-reason", _delete_line("reason: You were involved."), ["missing 'reason'"]),
     ("missing-question", _delete_line("question: Who was involved?"), ["rule 2 ('who'): missing 'question'"]),
     ("empty-reason", _replace("reason: Date unknown.", 'reason: ""  #!'), ["'reason' is empty"]),
     ("reason-too-long", _replace("reason: Date unknown.", "reason: " + "x" * 321 + "  #!"), ["321 characters", "320"]),
     ("unknown-result", _replace("result: needs_staff_review", "result: maybe  #!"), ["unknown result 'maybe'"]),
     ("unknown-kind", _replace("kind: choice", "kind: multiple  #!"), ["unknown kind 'multiple'"]),
-    ("duplicate-id", _replace("  - id: who\n    slot: elig_who", "  - id: member  #!\n    slot: elig_member"),
-     ["duplicate rule id 'member'"]),
+    (
+        "duplicate-id",
+        _replace("  - id: who\n    slot: elig_who", "  - id: member  #!\n    slot: elig_member"),
+        ["duplicate rule id 'member'"],
+    ),
     ("bad-slot", _replace("slot: elig_who", "slot: who_slot  #!"), ["'slot' must be 'elig_who'"]),
-    ("duplicate-option", _replace("      - value: other", "      - value: self  #!"), ["duplicate option value 'self'"]),
-    ("missing-outcome-for-option", _replace(
-        "      - value: other\n        label: Someone else\n        outcome:\n          result: not_eligible\n"
-        "          reason: Only the people involved can mediate.\n",
-        "      - value: other  #!\n        label: Someone else\n"),
-     ["option 'other': missing 'outcome'"]),
-    ("yes-no-without-no", _replace(
-        '      - value: "no"\n        label: "No"\n        outcome:\n          result: not_eligible\n'
-        "          reason: OCC handles KCPD only.\n", ""),
-     ["needs a 'no' option"]),
-    ("yes-no-odd-value", _replace('      - value: "no"', '      - value: "perhaps"  #!'),
-     ["yes_no rule's option values are yes, no and unknown"]),
-    ("date-missing-out-of-window", _replace(
-        "      out_of_window:\n        result: not_eligible\n        reason: It happened {ago}.\n", ""),
-     ["missing outcome for 'out_of_window'"]),
+    (
+        "duplicate-option",
+        _replace("      - value: other", "      - value: self  #!"),
+        ["duplicate option value 'self'"],
+    ),
+    (
+        "missing-outcome-for-option",
+        _replace(
+            "      - value: other\n        label: Someone else\n        outcome:\n          result: not_eligible\n"
+            "          reason: Only the people involved can mediate.\n",
+            "      - value: other  #!\n        label: Someone else\n",
+        ),
+        ["option 'other': missing 'outcome'"],
+    ),
+    (
+        "yes-no-without-no",
+        _replace(
+            '      - value: "no"\n        label: "No"\n        outcome:\n          result: not_eligible\n'
+            "          reason: OCC handles KCPD only.\n",
+            "",
+        ),
+        ["needs a 'no' option"],
+    ),
+    (
+        "yes-no-odd-value",
+        _replace('      - value: "no"', '      - value: "perhaps"  #!'),
+        ["yes_no rule's option values are yes, no and unknown"],
+    ),
+    (
+        "date-missing-out-of-window",
+        _replace("      out_of_window:\n        result: not_eligible\n        reason: It happened {ago}.\n", ""),
+        ["missing outcome for 'out_of_window'"],
+    ),
     ("date-unknown-answer", _replace("      unknown:\n", "      someday:  #!\n"), ["unknown answer 'someday'"]),
-    ("bad-placeholder", _replace("reason: It happened {ago}.", "reason: It happened {when_it_was}.  #!"),
-     ["{when_it_was}", "not available"]),
-    ("date-placeholder-outside-date-rule", _replace("reason: You were involved.", "reason: You were involved {ago}.  #!"),
-     ["{ago}"]),
+    (
+        "bad-placeholder",
+        _replace("reason: It happened {ago}.", "reason: It happened {when_it_was}.  #!"),
+        ["{when_it_was}", "not available"],
+    ),
+    (
+        "date-placeholder-outside-date-rule",
+        _replace("reason: You were involved.", "reason: You were involved {ago}.  #!"),
+        ["{ago}"],
+    ),
     ("unbalanced-brace", _replace("reason: Date unknown.", "reason: Date { unknown.  #!"), ["unmatched"]),
-    ("ask-when-unknown-rule", _replace("    ask_when: {who: self}", "    ask_when: {whom: self}  #!"),
-     ["'whom', which is not an earlier rule"]),
-    ("ask-when-unknown-value", _replace("    ask_when: {who: self}", "    ask_when: {who: alien}  #!"),
-     ["'alien' is not an answer of 'who'"]),
-    ("options-on-date-rule", _replace("    ask_when: {who: self}", "    ask_when: {who: self}\n    options: []  #!"),
-     ["a date rule has 'outcomes'"]),
-    ("yaml-syntax", _replace("    question: Who was involved?", "    question: Who: was involved?  #!"), ["not valid YAML"]),
+    (
+        "ask-when-unknown-rule",
+        _replace("    ask_when: {who: self}", "    ask_when: {whom: self}  #!"),
+        ["'whom', which is not an earlier rule"],
+    ),
+    (
+        "ask-when-unknown-value",
+        _replace("    ask_when: {who: self}", "    ask_when: {who: alien}  #!"),
+        ["'alien' is not an answer of 'who'"],
+    ),
+    (
+        "options-on-date-rule",
+        _replace("    ask_when: {who: self}", "    ask_when: {who: self}\n    options: []  #!"),
+        ["a date rule has 'outcomes'"],
+    ),
+    (
+        "yaml-syntax",
+        _replace("    question: Who was involved?", "    question: Who: was involved?  #!"),
+        ["not valid YAML"],
+    ),
     ("yaml-duplicate-key", _replace("version: 1", "version: 1\nversion: 2  #!"), ["not valid YAML", "duplicate key"]),
 ]
 
@@ -204,8 +273,14 @@ def test_policy_errors_name_the_file_and_the_line(tmp_path, case, mutate, words)
         ("missing-next-step-text", _replace("    next_step: Call OCC at (816) 889-6646.\n", ""), 9),
         ("missing-reason", _delete_line("reason: You were involved."), 39),
         ("missing-question", _delete_line("question: Who was involved?"), 30),
-        ("missing-outcome-texts", _replace(
-            "  not_eligible:\n    headline: Probably not mediation.\n    next_step: File a complaint for investigation.\n", ""), 5),
+        (
+            "missing-outcome-texts",
+            _replace(
+                "  not_eligible:\n    headline: Probably not mediation.\n    next_step: File a complaint for investigation.\n",
+                "",
+            ),
+            5,
+        ),
     ],
 )
 def test_missing_keys_point_at_the_mapping_that_lacks_them(tmp_path, case, mutate, line):
@@ -221,7 +296,11 @@ def test_missing_keys_point_at_the_mapping_that_lacks_them(tmp_path, case, mutat
 
 @pytest.mark.parametrize(
     "content, words, line",
-    [("", "the file is empty", 1), ("- just\n- a list\n", "must be a mapping", 1), ("version: 1\n", "missing 'timezone'", 1)],
+    [
+        ("", "the file is empty", 1),
+        ("- just\n- a list\n", "must be a mapping", 1),
+        ("version: 1\n", "missing 'timezone'", 1),
+    ],
 )
 def test_degenerate_files(tmp_path, content, words, line):
     path = tmp_path / "policy.yml"
@@ -244,8 +323,15 @@ def test_packaged_policy_is_sound():
     assert policy.timezone == "America/Chicago"
     assert policy.filing_window_days == 90
     assert [r.id for r in policy.rules] == [
-        "department_member", "involvement", "complaint_filed", "incident_date", "injury", "criminal_allegation",
-        "pending_case", "age", "good_faith",
+        "department_member",
+        "involvement",
+        "complaint_filed",
+        "incident_date",
+        "injury",
+        "criminal_allegation",
+        "pending_case",
+        "age",
+        "good_faith",
     ]
     for rule in policy.rules:
         assert rule.slot == f"elig_{rule.id}"

@@ -1,4 +1,5 @@
 """The cached validator must accept and refuse exactly what Rasa's own check does."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Production without keys refuses to start, with a message that says what to set."""
+
 from __future__ import annotations
 
 import os
@@ -25,11 +26,14 @@ def test_development_generates_a_local_key_with_a_warning(tmp_path, caplog):
     assert "Never use it in production" in caplog.text
 
 
-@pytest.mark.parametrize("command", [
-    [sys.executable, "-c", "import actions"],                       # the action server's import
-    [sys.executable, "-c", "from bot.staff import create_app; create_app()"],  # the staff app
-    [str(Path(sys.executable).parent / "mediation-admin"), "list"],  # the CLI
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [sys.executable, "-c", "import actions"],  # the action server's import
+        [sys.executable, "-c", "from bot.staff import create_app; create_app()"],  # the staff app
+        [str(Path(sys.executable).parent / "mediation-admin"), "list"],  # the CLI
+    ],
+)
 def test_every_process_refuses_to_start_in_production_without_keys(command, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
     env.update(MEDIATION_ENV="production", MEDIATION_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path}/x.db")

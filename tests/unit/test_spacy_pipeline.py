@@ -1,4 +1,5 @@
 """The local spaCy pipeline: built from scratch into a temp folder, loaded with spacy.load, used for real."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Conversations are forgotten once idle: the in-memory store must not keep transcripts forever."""
+
 from __future__ import annotations
 
 import time

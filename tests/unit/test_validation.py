@@ -1,4 +1,5 @@
 """Form input checks: good input is normalised, bad input gets one kind sentence, nothing raises."""
+
 from __future__ import annotations
 
 import time
@@ -19,13 +20,43 @@ from bot.validation import (
     strip_control,
 )
 
-NASTY = [None, "", "   ", "\n\t", "🙂", "👍🏽👍🏽", "\x00\x01\x1b[31m", "\u202e\u200b", "a" * 50_000, "\ud800", 12345,
-         "a" * 20_000 + " @ " + "b" * 20_000]
-NASTY_IDS = ["none", "empty", "spaces", "whitespace", "emoji", "emoji-skin", "controls", "bidi", "huge", "surrogate",
-             "int", "huge-at"]
+NASTY = [
+    None,
+    "",
+    "   ",
+    "\n\t",
+    "🙂",
+    "👍🏽👍🏽",
+    "\x00\x01\x1b[31m",
+    "\u202e\u200b",
+    "a" * 50_000,
+    "\ud800",
+    12345,
+    "a" * 20_000 + " @ " + "b" * 20_000,
+]
+NASTY_IDS = [
+    "none",
+    "empty",
+    "spaces",
+    "whitespace",
+    "emoji",
+    "emoji-skin",
+    "controls",
+    "bidi",
+    "huge",
+    "surrogate",
+    "int",
+    "huge-at",
+]
 CHECKS = [
-    normalize_phone, normalize_email, check_name, check_description,
-    lambda t: check_short_text(t, "location"), parse_contact_method, parse_language, check_complaint_number,
+    normalize_phone,
+    normalize_email,
+    check_name,
+    check_description,
+    lambda t: check_short_text(t, "location"),
+    parse_contact_method,
+    parse_language,
+    check_complaint_number,
 ]
 CHECK_IDS = ["phone", "email", "name", "description", "short_text", "contact", "language", "complaint"]
 
@@ -176,9 +207,7 @@ def test_description_limit_message_says_limit_and_length():
     )
 
 
-@pytest.mark.parametrize(
-    "length, ok", [(1000, True), (1001, False), (1, True)]
-)
+@pytest.mark.parametrize("length, ok", [(1000, True), (1001, False), (1, True)])
 def test_description_boundary(length, ok):
     assert check_description("a" * length).ok is ok
 
@@ -220,10 +249,19 @@ def test_short_text(text, label, limit, value, says):
 @pytest.mark.parametrize(
     "text, value",
     [
-        ("call", "call"), ("Call me", "call"), ("phone call please", "call"), ("by phone", "call"),
-        ("text", "text"), ("txt me", "text"), ("SMS", "text"), ("text my phone", "text"),
-        ("email", "email"), ("e-mail is best", "email"), ("Email.", "email"),
-        ('/choose{"choice":"email"}', "email"), ("2", "text"),
+        ("call", "call"),
+        ("Call me", "call"),
+        ("phone call please", "call"),
+        ("by phone", "call"),
+        ("text", "text"),
+        ("txt me", "text"),
+        ("SMS", "text"),
+        ("text my phone", "text"),
+        ("email", "email"),
+        ("e-mail is best", "email"),
+        ("Email.", "email"),
+        ('/choose{"choice":"email"}', "email"),
+        ("2", "text"),
     ],
 )
 def test_contact_method(text, value):
@@ -239,21 +277,35 @@ def test_contact_method_unclear(text):
 @pytest.mark.parametrize(
     "text, language",
     [
-        ("English", "English"), ("english is fine", "English"), ("spanish please", "Spanish"),
-        ("Español", "Spanish"), ("en español", "Spanish"), ("vietnamese", "Vietnamese"),
-        ("tiếng Việt", "Vietnamese"), ("ASL", "ASL/sign language"), ("sign language", "ASL/sign language"),
-        ("i speak somali", "Somali"), ("not english, spanish", "Spanish"), ("Klingon", "Klingon"),
-        ("i prefer tigrinya", "Tigrinya"), ("haitian creole", "Haitian Creole"),
+        ("English", "English"),
+        ("english is fine", "English"),
+        ("spanish please", "Spanish"),
+        ("Español", "Spanish"),
+        ("en español", "Spanish"),
+        ("vietnamese", "Vietnamese"),
+        ("tiếng Việt", "Vietnamese"),
+        ("ASL", "ASL/sign language"),
+        ("sign language", "ASL/sign language"),
+        ("i speak somali", "Somali"),
+        ("not english, spanish", "Spanish"),
+        ("Klingon", "Klingon"),
+        ("i prefer tigrinya", "Tigrinya"),
+        ("haitian creole", "Haitian Creole"),
     ],
 )
 def test_language(text, language):
     assert parse_language(text) == Checked(language, None)
 
 
-@pytest.mark.parametrize("text, says", [
-    ("", "Which language"), ("🙂", "name of the language"), ("spanish and english", "one language"),
-    ("i would really like it if somebody could maybe speak in a language i know well", "just the name"),
-])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("", "Which language"),
+        ("🙂", "name of the language"),
+        ("spanish and english", "one language"),
+        ("i would really like it if somebody could maybe speak in a language i know well", "just the name"),
+    ],
+)
 def test_language_unclear(text, says):
     result = parse_language(text)
     assert result.value is None and says in result.error
@@ -262,17 +314,39 @@ def test_language_unclear(text, says):
 @pytest.mark.parametrize(
     "text, intent, expected",
     [
-        ("yes", None, "yes"), ("Yeah", None, "yes"), ("yep!", None, "yes"), ("y", None, "yes"),
-        ("sure", None, "yes"), ("ok", None, "yes"), ("yes he pushed me", None, "yes"), ("👍", None, "yes"),
-        ("no", None, "no"), ("Nope", None, "no"), ("n", None, "no"), ("nah", None, "no"),
-        ("no it was a sheriff", None, "no"), ("not really", None, "no"), ("i don't think so", None, "no"),
-        ("not sure", None, "unknown"), ("idk", None, "unknown"), ("dunno", None, "unknown"),
-        ("i don't know", None, "unknown"), ("no idea", None, "unknown"), ("maybe", None, "unknown"),
-        ("banana", None, None), ("", None, None), (None, None, None), ("🙂", None, None),
+        ("yes", None, "yes"),
+        ("Yeah", None, "yes"),
+        ("yep!", None, "yes"),
+        ("y", None, "yes"),
+        ("sure", None, "yes"),
+        ("ok", None, "yes"),
+        ("yes he pushed me", None, "yes"),
+        ("👍", None, "yes"),
+        ("no", None, "no"),
+        ("Nope", None, "no"),
+        ("n", None, "no"),
+        ("nah", None, "no"),
+        ("no it was a sheriff", None, "no"),
+        ("not really", None, "no"),
+        ("i don't think so", None, "no"),
+        ("not sure", None, "unknown"),
+        ("idk", None, "unknown"),
+        ("dunno", None, "unknown"),
+        ("i don't know", None, "unknown"),
+        ("no idea", None, "unknown"),
+        ("maybe", None, "unknown"),
+        ("banana", None, None),
+        ("", None, None),
+        (None, None, None),
+        ("🙂", None, None),
         # the NLU intent wins over the words
-        ("whatever you say", "affirm", "yes"), ("yes", "deny", "no"), ("hmm", "dont_know", "unknown"),
+        ("whatever you say", "affirm", "yes"),
+        ("yes", "deny", "no"),
+        ("hmm", "dont_know", "unknown"),
         ("yes", "greet", "yes"),
-        ("/affirm", None, "yes"), ("/deny", None, "no"), ('/choose{"choice":"unknown"}', None, "unknown"),
+        ("/affirm", None, "yes"),
+        ("/deny", None, "no"),
+        ('/choose{"choice":"unknown"}', None, "unknown"),
     ],
 )
 def test_interpret_yes_no(text, intent, expected):
@@ -289,9 +363,17 @@ def test_interpret_yes_no(text, intent, expected):
         ("occ-26-114", "OCC-26-114", False),
         ("my complaint number is 2026-0142", "2026-0142", False),
         ("#2026 0142", "2026 0142", False),
-        ("none", None, False), ("No", None, False), ("I don't have one", None, False), ("n/a", None, False),
-        ("not yet", None, False), ("skip", None, False), ("I don’t have one", None, False),
-        ("abc", None, True), ("", None, True), ("🙂", None, True), ("12" * 30, None, True),
+        ("none", None, False),
+        ("No", None, False),
+        ("I don't have one", None, False),
+        ("n/a", None, False),
+        ("not yet", None, False),
+        ("skip", None, False),
+        ("I don’t have one", None, False),
+        ("abc", None, True),
+        ("", None, True),
+        ("🙂", None, True),
+        ("12" * 30, None, True),
         ("2026-0142; drop table", None, True),
     ],
 )

@@ -3,6 +3,7 @@
 Why: migrations must run the same way from `make run`, `make test`, `mediation-admin migrate` and tests,
 against SQLite or PostgreSQL, using the same engine setup as the application.
 """
+
 from __future__ import annotations
 
 from alembic import context

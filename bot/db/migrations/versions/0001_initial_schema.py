@@ -7,6 +7,7 @@ Create Date: 2026-11-27
 Encrypted columns are plain TEXT in the database (ciphertext); timestamps are timezone-aware.
 Types are spelled out here (not imported from bot.db.models) so this revision never changes.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
