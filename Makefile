@@ -15,7 +15,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install spacy train migrate run shell test test-fast validate bench crossval node chromium clean
+.PHONY: help install spacy train migrate run shell lint format test test-fast validate bench crossval node chromium clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 12
@@ -59,6 +59,15 @@ node_modules/.package-lock.json: package-lock.json
 
 chromium:  ## Install Debian's Chromium for the browser tests when possible
 	@scripts/ensure-chromium.sh
+
+lint: install  ## Lint (ruff), format check (ruff format) and type check (mypy on bot/)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: install  ## Apply ruff's formatting and safe fixes
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 
 validate: install  ## Check the training data and domain
 	$(RASA) data validate --fail-on-warnings

@@ -9,16 +9,14 @@ from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions.common import handle_interruption, latest_intent, latest_text, say
 from bot.eligibility import (
     buttons_for,
+    current_policy,
     evaluate,
     extract_answers,
     format_outcome,
-    current_policy,
     interpret_answer,
     questions_to_ask,
 )

@@ -5,11 +5,9 @@ Rules (which fields, summary, corrections) live in bot/request_form.py; input ch
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     answer_value,

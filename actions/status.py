@@ -31,7 +31,8 @@ class ValidateStatusForm(FormValidationAction):
             say(
                 dispatcher,
                 [
-                    "That doesn't look like a reference code. It looks like MR-7K3Q9P (MR, a dash and 6 letters or numbers)."
+                    "That doesn't look like a reference code. "
+                    "It looks like MR-7K3Q9P (MR, a dash and 6 letters or numbers)."
                 ],
             )
             return {"status_reference": None}

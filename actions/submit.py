@@ -69,7 +69,8 @@ class ActionSubmitRequest(Action):
                 [
                     f"Thank you. Your request has been sent to the Office of Community Complaints. "
                     f"Your reference is {result.reference}.",
-                    f"OCC staff will contact you {how} to talk about next steps. Keep your reference to check the status "
+                    f"OCC staff will contact you {how} to talk about next steps. "
+                    "Keep your reference to check the status "
                     "here any time.",
                 ],
             )

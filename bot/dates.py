@@ -185,7 +185,7 @@ def _the_ordinal(span: str, today: date) -> Optional[date]:
 
 def _normalize_for_dateparser(span: str) -> str:
     words = span.replace("-", " - ").split() if re.search(r"[a-z]-[a-z]", span) else span.split()
-    out = []
+    out: list[str] = []
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if word == "of" and out and out[-1] in ("couple", "few"):

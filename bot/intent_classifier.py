@@ -11,10 +11,9 @@ threshold and the "Did you mean…?" ranking keep working. DIET stays in the pip
 from __future__ import annotations
 
 import logging
+from typing import Any, Dict, Text
 
 import numpy as np
-from typing import Any, Dict, List, Text
-
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource

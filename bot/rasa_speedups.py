@@ -16,7 +16,6 @@ _applied = False
 @functools.lru_cache(maxsize=1)
 def _validator():
     from jsonschema.validators import validator_for
-
     from rasa.core.actions.action import RemoteAction
 
     schema = RemoteAction.action_response_format_spec()
@@ -27,7 +26,6 @@ def _validator():
 
 def _validate_action_result(self, result):
     from jsonschema import ValidationError
-
     from rasa.shared.constants import DOCS_BASE_URL
 
     try:

@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Optional
 
-from sqlalchemy import func, select
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import func, select
 
 from bot import audit, outbox
 from bot.db import crypto
@@ -356,7 +356,7 @@ def _contact_indexes(contact: str, settings: Settings) -> tuple[Optional[str], O
 
 
 def _matches(expected: Optional[str], given: Optional[str]) -> bool:
-    return bool(expected) and bool(given) and hmac.compare_digest(expected, given)
+    return bool(expected and given) and hmac.compare_digest(expected or "", given or "")
 
 
 class _MemoryLockout:
@@ -591,7 +591,7 @@ def export_rows(
     with crypto.using(settings), session_scope(get_engine(settings.database_url)) as session:
         rows = [request_to_dict(r) for r in session.execute(query).scalars()]
         if actor:
-            detail = {"count": len(rows)}
+            detail: dict[str, object] = {"count": len(rows)}
             if fmt:
                 detail["format"] = fmt
             audit.record(session, actor, "export", detail=detail)

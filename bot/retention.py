@@ -74,7 +74,7 @@ def purge(
     ids = [r.id for r in rows]
     references = tuple(r.reference for r in rows)
     if ids and not dry_run:
-        values = {field: None for field in PERSONAL_FIELDS}
+        values: dict[str, object] = {field: None for field in PERSONAL_FIELDS}
         values["purged_at"] = now
         values["updated_at"] = now
         for start in range(0, len(ids), 500):

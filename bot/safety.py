@@ -50,12 +50,12 @@ _CRISIS_RE = re.compile("|".join(_CRISIS), re.IGNORECASE)
 
 
 def is_crisis(text: str | None) -> bool:
-    return bool(text) and bool(_CRISIS_RE.search(text))
+    return bool(text) and bool(_CRISIS_RE.search(text or ""))
 
 
 def mentions_danger(text: str | None) -> bool:
     """True when the words suggest present danger or crisis, whatever the NLU thought."""
-    return bool(text) and (bool(_DANGER_RE.search(text)) or is_crisis(text))
+    return bool(text) and (bool(_DANGER_RE.search(text or "")) or is_crisis(text))
 
 
 def is_emergency(text: str | None, intent: str | None = None, confidence: float = 1.0) -> bool:

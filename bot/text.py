@@ -38,7 +38,7 @@ def split_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
         return []
     if len(text) <= limit:
         return [text]
-    pieces = []
+    pieces: list[str] = []
     for sentence in _SENTENCE_END.split(text):
         pieces += (
             [sentence] if len(sentence) <= limit else _join_within(_hard_cut(sentence.split(" "), limit), limit, " ")

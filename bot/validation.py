@@ -128,7 +128,8 @@ def normalize_phone(text: Optional[str], region: str = "US") -> Checked:
             )
         return Checked(
             None,
-            f"That doesn't look like a working phone number. Please check it and type it again, for example {PHONE_EXAMPLE}.",
+            "That doesn't look like a working phone number. "
+            f"Please check it and type it again, for example {PHONE_EXAMPLE}.",
         )
     return Checked(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
@@ -224,7 +225,8 @@ def check_short_text(text: Optional[str], field_label: str, limit: int = 300) ->
     if len(raw) > limit:
         return Checked(
             None,
-            f"That's {_n(len(raw))} characters; please keep the {field_label} under {_n(limit)} — a few words are enough.",
+            f"That's {_n(len(raw))} characters; please keep the {field_label} under {_n(limit)} — "
+            "a few words are enough.",
         )
     return Checked(raw)
 
@@ -492,7 +494,8 @@ def check_complaint_number(text: Optional[str]) -> Checked:
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 #./_-]*", value):
         return Checked(
             None,
-            "A complaint number has only letters, digits and dashes, like 2026-0142. Please type it again, or say 'none'.",
+            "A complaint number has only letters, digits and dashes, like 2026-0142. "
+            "Please type it again, or say 'none'.",
         )
     return Checked(value.upper())
 

@@ -151,7 +151,7 @@ class Processes:
             code = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.stop(name)
-            raise RuntimeError(f"{name} did not finish in {timeout:.0f}s; log: {log}")
+            raise RuntimeError(f"{name} did not finish in {timeout:.0f}s; log: {log}") from None
         if code != 0:
             raise RuntimeError(f"{name} failed with exit code {code}; last lines of {log}:\n{tail(log)}")
         return time.monotonic() - started
@@ -615,7 +615,11 @@ def print_report(results: dict) -> None:
         f"round(s) per bot, loopback REST channel"
     )
     for r in rows:
-        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths))))
+        print(
+            "  ".join(
+                cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
     print()
     for c in results["checks"]:
         verdict = "n/a " if c["pass"] is None else ("PASS" if c["pass"] else "FAIL")

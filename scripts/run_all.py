@@ -104,10 +104,10 @@ def main() -> int:
     running: list[tuple[str, subprocess.Popen]] = []
 
     def stop_all(*_):
-        for name, proc in reversed(running):
+        for _name, proc in reversed(running):
             if proc.poll() is None:
                 proc.terminate()
-        for name, proc in running:
+        for _name, proc in running:
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:

@@ -18,8 +18,8 @@ from typing import Callable, Optional, TypeVar
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, delete, insert, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
 
 from bot.db.engine import get_engine, session_scope
 

@@ -30,12 +30,11 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text
 from urllib.parse import parse_qsl
 
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
-
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 from bot.channels import sms_text
 from bot.channels.pending_options import PendingOptions
@@ -96,7 +95,7 @@ class SmsInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if credentials is None:
             cls.raise_missing_credentials_exception()
-        values = {key: str(credentials.get(key) or "").strip() for key in CREDENTIAL_KEYS}
+        values = {key: str((credentials or {}).get(key) or "").strip() for key in CREDENTIAL_KEYS}
         missing = [key for key, value in values.items() if not value]
         if missing:
             # Development machines usually have no Twilio account: start anyway, refuse every request.
@@ -105,7 +104,7 @@ class SmsInput(InputChannel):
                 "Set TWILIO_AUTH_TOKEN, SMS_PUBLIC_URL and SMS_SENDER_KEY (see docs/channels.md).",
                 ", ".join(missing),
             )
-        return cls(**values)
+        return cls(values["auth_token"], values["public_url"], values["sender_key"])
 
     def __init__(
         self,
@@ -122,7 +121,7 @@ class SmsInput(InputChannel):
         self.sender_key = sender_key
         self._validator = RequestValidator(auth_token or "")
         self._database_url = database_url
-        self._optouts = None  # created on first use: reading settings must not happen at import
+        self._optouts: Optional[Any] = None  # created on first use: reading settings must not happen at import
         self.pending = pending if pending is not None else PendingOptions()
 
     # --- collaborators ---------------------------------------------------------------------

@@ -123,7 +123,7 @@ class Option:
 
 def number_options(buttons: Iterable[Mapping[str, Any]], start: int = 1) -> tuple[Option, ...]:
     """Rasa buttons → numbered options. A button without a payload sends its title."""
-    options = []
+    options: list[Option] = []
     for button in buttons:
         title = plain_text(str(button.get("title") or "")).strip()
         payload = str(button.get("payload") or title)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Union
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -49,9 +49,9 @@ def _prepare_sqlite(engine: Engine, database: Optional[str]) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: Union[str, "object"], **kwargs) -> Engine:
+def make_engine(url: Union[str, URL], **kwargs) -> Engine:
     """A new 2.0-style engine for `url` (prefer `get_engine` in application code)."""
-    u = make_url(str(url)) if not hasattr(url, "drivername") else url
+    u = url if isinstance(url, URL) else make_url(str(url))
     options: dict = {"future": True, "pool_pre_ping": True}
     if u.get_backend_name() == "sqlite":
         database = u.database

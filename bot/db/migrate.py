@@ -49,13 +49,13 @@ def downgrade(url: Optional[str], revision: str) -> None:
 
 
 def head() -> str:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() or ""
 
 
 def current(url: Optional[str] = None) -> Optional[str]:
     """The revision the database is at, or None if it was never migrated."""
     cfg = alembic_config(url)
-    engine = make_engine(cfg.get_main_option("sqlalchemy.url").replace("%%", "%"), pool_pre_ping=False)
+    engine = make_engine((cfg.get_main_option("sqlalchemy.url") or "").replace("%%", "%"), pool_pre_ping=False)
     try:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()

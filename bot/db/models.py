@@ -8,6 +8,7 @@ Changing a table here requires a new Alembic revision in `bot/db/migrations/vers
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -65,7 +66,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+# Typed as Any: SQLAlchemy 1.4's declarative base is dynamic (its typing needs the mypy plugin we don't run).
+Base: Any = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 
 
 def utcnow() -> datetime:

@@ -385,7 +385,7 @@ def interpret_answer(
     from bot.dates import parse_incident_date
 
     answer = parse_incident_date(text, now=now, tz=rule.timezone)
-    if answer.status == "ok":
+    if answer.status == "ok" and answer.value is not None:
         return Interpreted(answer.value.isoformat())
     if answer.status == "future":
         return Interpreted(None, answer.message)

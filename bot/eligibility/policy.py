@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, NoReturn, Optional
 
 RESULTS = ("pass", "needs_staff_review", "not_eligible")
 OUTCOME_NAMES = ("likely_eligible", "needs_staff_review", "not_eligible")
@@ -250,7 +250,7 @@ class _Validator:
     def __init__(self, path: str):
         self.path = path
 
-    def fail(self, line: Optional[int], problem: str) -> None:
+    def fail(self, line: Optional[int], problem: str) -> NoReturn:
         raise PolicyError(self.path, line, problem)
 
     # --- generic shapes -------------------------------------------------------------------------
@@ -301,6 +301,13 @@ class _Validator:
                 self.fail(line, f"{where}: '{key}' uses {{{name}}}, which is not available here (allowed: {allowed})")
         if len(value) > limit:
             self.fail(line, f"{where}: '{key}' is {len(value)} characters; keep it to {limit} or fewer")
+        return value
+
+    def required_text(self, node: Mapping, key: str, where: str, **kwargs: Any) -> str:
+        """`text` for a key that must be present (fails loading otherwise)."""
+        value = self.text(node, key, where, required=True, **kwargs)
+        if value is None:  # pragma: no cover - text() has already failed
+            self.fail(_line_of(node), f"{where}: missing text '{key}'")
         return value
 
     def string_list(self, node: Mapping, key: str, where: str, pattern: Optional[re.Pattern] = None) -> tuple[str, ...]:
@@ -368,8 +375,8 @@ class _Validator:
                 required=("headline", "next_step"),
             )
             outcome_texts[name] = OutcomeText(
-                headline=self.text(node, "headline", f"outcome_texts.{name}"),
-                next_step=self.text(node, "next_step", f"outcome_texts.{name}"),
+                headline=self.required_text(node, "headline", f"outcome_texts.{name}"),
+                next_step=self.required_text(node, "next_step", f"outcome_texts.{name}"),
             )
 
         rules_node = top["rules"]
@@ -416,7 +423,7 @@ class _Validator:
         kind = node["kind"]
         if kind not in KINDS:
             self.fail(_line_of_value(node, "kind"), f"{where}: unknown kind {kind!r} (use yes_no, choice or date)")
-        question = self.text(node, "question", where)
+        question = self.required_text(node, "question", where)
         topic = self.text(node, "topic", where, limit=80, required=False) or rule_id.replace("_", " ")
         fields = DATE_FIELDS if kind == "date" else COMMON_FIELDS
 
@@ -505,7 +512,7 @@ class _Validator:
             if any(o.value == value for o in out):
                 self.fail(vline, f"{where}: duplicate option value {value!r}")
             owhere = f"{where}, option '{value}'"
-            label = self.text(node, "label", owhere, limit=MAX_LABEL, fields=frozenset())
+            label = self.required_text(node, "label", owhere, limit=MAX_LABEL, fields=frozenset())
             if "outcome" not in node:
                 self.fail(oline, f"{owhere}: missing 'outcome' (result and reason for this answer)")
             outcome = self.outcome(node["outcome"], owhere, _line_of_value(node, "outcome"), fields)
@@ -563,7 +570,7 @@ class _Validator:
             )
         return RuleOutcome(
             result=result,
-            reason=self.text(node, "reason", where, fields=fields),
+            reason=self.required_text(node, "reason", where, fields=fields),
             next_step=self.text(node, "next_step", where, fields=fields, required=False),
         )
 

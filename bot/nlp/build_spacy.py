@@ -87,7 +87,7 @@ def make_pipeline():
     # (no network). It must run before the ruler gets its patterns: EntityRuler.initialize() clears them.
     nlp.initialize()
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "validate": True})
-    ruler.add_patterns(date_patterns())
+    ruler.add_patterns(date_patterns())  # type: ignore[attr-defined]  # add_pipe is typed as Pipe
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["version"] = PIPELINE_VERSION
     nlp.meta["description"] = (

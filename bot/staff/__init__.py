@@ -37,7 +37,8 @@ def create_app(settings: Optional[Settings] = None, *, config: Optional[Mapping[
     from bot.db.engine import get_engine
     from bot.staff import security
     from bot.staff.admin import bp as admin_bp
-    from bot.staff.auth import bp as auth_bp, init_login
+    from bot.staff.auth import bp as auth_bp
+    from bot.staff.auth import init_login
     from bot.staff.overview import bp as overview_bp
     from bot.staff.requests_views import bp as requests_bp
     from bot.staff.templating import init_templating

@@ -162,7 +162,7 @@ def load_all(session, f: RequestFilters, tz: str) -> list:
     from bot.db.models import MediationRequest as R
 
     ids = matching_ids(session, f, tz)
-    rows = []
+    rows: list = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         by_id = {r.id: r for r in session.execute(select(R).where(R.id.in_(chunk))).scalars()}

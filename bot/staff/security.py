@@ -64,7 +64,7 @@ class _EncryptionContext:
 
 
 def init_security(app: Flask, settings) -> None:
-    app.wsgi_app = _EncryptionContext(app.wsgi_app, settings)
+    app.wsgi_app = _EncryptionContext(app.wsgi_app, settings)  # type: ignore[method-assign]  # WSGI middleware
     csrf.init_app(app)
     page_csp = _csp(BASE_CSP)
     demo_csp = widget_csp(settings, app.config["RASA_PUBLIC_URL"])
@@ -156,7 +156,7 @@ def admin_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()
+            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]  # set by Flask-Login
         if not current_user.is_admin:
             return render_template(
                 "error.html",

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from bot import workflow
 from bot.staff.forms import SignOutForm
 
-
 CHANNEL_LABELS = {"web": "Web chat", "sms": "SMS", "rest": "API", "shell": "Shell (testing)"}
 
 

@@ -3,8 +3,6 @@ against a real database (SQLite and PostgreSQL through the shared `migrated_db` 
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 

@@ -11,11 +11,10 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
-from sanic import Sanic
-from twilio.request_validator import RequestValidator
-
 from rasa.core.channels.channel import UserMessage, register
 from rasa.shared.exceptions import RasaException
+from sanic import Sanic
+from twilio.request_validator import RequestValidator
 
 from bot.channels import sms_text
 from bot.channels.sms import SmsInput

@@ -43,7 +43,7 @@ def test_create_user_hashes_with_argon2_and_refuses_duplicates(db):
 def test_authenticate_locks_after_repeated_failures_and_unlocks_later(db, accounts):
     now = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
     with db() as s:
-        for i in range(users.MAX_FAILURES - 1):
+        for _ in range(users.MAX_FAILURES - 1):
             result = users.authenticate(s, STAFF_EMAIL, "wrong password!!", now=now)
             assert not result.ok and result.locked_until is None
         result = users.authenticate(s, STAFF_EMAIL, "wrong password!!", now=now)

@@ -92,7 +92,7 @@ def _append(extra: str):
 def _delete_line(line: str):
     def apply(text: str) -> str:
         lines = text.splitlines(keepends=True)
-        index = next(i for i, l in enumerate(lines) if l.strip() == line)
+        index = next(i for i, text_line in enumerate(lines) if text_line.strip() == line)
         return "".join(lines[:index] + lines[index + 1 :])
 
     return apply

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from jsonschema import ValidationError, validate
+from rasa.core.actions.action import RemoteAction
 
 from bot import rasa_speedups
-from rasa.core.actions.action import RemoteAction
 
 GOOD = [
     {"events": [], "responses": []},
