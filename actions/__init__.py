@@ -20,6 +20,6 @@ load_pipeline()
 
 if os.environ.get("MEDIATION_BACKGROUND_DELIVERY") == "1":
     # Requests spooled while the database was down are delivered as soon as it is back.
-    from bot.outbox import start_background_delivery
+    from bot.requests.outbox import start_background_delivery
 
     start_background_delivery(interval_seconds=float(os.environ.get("MEDIATION_DELIVERY_INTERVAL", "30")))

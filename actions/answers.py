@@ -9,9 +9,9 @@ from rasa_sdk.events import ActiveLoop, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import answer_for_intent, latest_intent, latest_text, say
-from bot.answers import default_answers
-from bot.intent_labels import label_for
-from bot.safety import safety_messages
+from bot.conversation.answers import default_answers
+from bot.conversation.intent_labels import label_for
+from bot.conversation.safety import safety_messages
 
 
 class ActionAnswerFaq(Action):
@@ -93,7 +93,7 @@ class ActionCancelForm(Action):
         return "action_cancel_form"
 
     async def run(self, dispatcher, tracker, domain):
-        from bot.request_form import FORM_SLOTS
+        from bot.conversation.request_form import FORM_SLOTS
 
         form = tracker.active_loop.get("name") if tracker.active_loop else None
         if form == "mediation_request_form":

@@ -7,8 +7,8 @@ from typing import Any, Iterable, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.answers import default_answers
-from bot.safety import is_emergency, safety_messages
+from bot.conversation.answers import default_answers
+from bot.conversation.safety import is_emergency, safety_messages
 from bot.text import clean_text, looks_like_question, split_message
 
 FAQ_PREFIX = "faq_"

@@ -18,8 +18,8 @@ from actions.common import (
     message_metadata,
     say,
 )
-from bot import request_form as rf
-from bot import validation as v
+from bot.conversation import request_form as rf
+from bot.conversation import validation as v
 from bot.eligibility import current_policy, interpret_answer
 from bot.text import pack_lines
 

@@ -8,11 +8,22 @@ from rasa_sdk import Action, FormValidationAction
 from rasa_sdk.events import SlotSet
 
 from actions.common import handle_interruption, latest_text, say
-from bot.answers import default_answers
-from bot.references import find_reference, normalize_reference
-from bot.requests_service import lookup_status
+from bot.conversation.answers import default_answers
+from bot.requests import lookup_status
+from bot.requests.references import find_reference, normalize_reference
 
 MAX_ATTEMPTS_PER_CONVERSATION = 3
+RESIDENT_STATUS_LABELS = {
+    "received": "received; it is saved and will reach OCC staff shortly",
+    "new": "received and waiting for review by OCC staff",
+    "in_review": "being reviewed by OCC staff",
+    "contacted": "in progress: OCC staff have reached out to you",
+    "scheduled": "scheduled: a mediation session has been arranged",
+    "mediated": "completed: the mediation took place",
+    "not_mediated": "closed without a mediation session",
+    "withdrawn": "withdrawn",
+    "closed": "closed",
+}
 
 
 class ValidateStatusForm(FormValidationAction):
@@ -74,7 +85,10 @@ class ActionLookupStatus(Action):
             )
             return reset
         if result.found:
-            say(dispatcher, [f"Request {result.reference}: {result.status_label}."])
+            say(
+                dispatcher,
+                [f"Request {result.reference}: {RESIDENT_STATUS_LABELS.get(result.status or '', result.status)}."],
+            )
         else:
             say(
                 dispatcher,

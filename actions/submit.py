@@ -9,9 +9,9 @@ from rasa_sdk import Action
 from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.common import message_metadata, say
-from bot import request_form as rf
-from bot.answers import default_answers
-from bot.requests_service import submit_request
+from bot.conversation import request_form as rf
+from bot.conversation.answers import default_answers
+from bot.requests import draft_from_form, submit_request
 
 log = logging.getLogger(__name__)
 CONTACT_WORDS = {"call": "by phone", "text": "by text message", "email": "by email"}
@@ -45,7 +45,7 @@ class ActionSubmitRequest(Action):
             )
             return _reset_events()
 
-        draft = rf.draft_from_slots(tracker.slots)
+        draft = draft_from_form(tracker.slots)
         try:
             result = submit_request(draft, sender_key=tracker.sender_id, channel=_channel(tracker))
         except Exception as exc:  # noqa: BLE001 - the resident must get an answer whatever failed

@@ -70,7 +70,7 @@ def mediation_env(tmp_path, monkeypatch):
 
 def _reset_lookup_memory() -> None:
     try:
-        from bot.requests_service import _memory_lockout
+        from bot.requests.lookup import _memory_lockout
     except ImportError:  # pragma: no cover
         return
     _memory_lockout.clear()
@@ -142,7 +142,7 @@ def migrated_db(db_url, mediation_env, monkeypatch):
 @pytest.fixture
 def make_draft():
     """`make_draft(**overrides)` → a valid RequestDraft (phone/email already normalized)."""
-    from bot.requests_service import RequestDraft
+    from bot.requests import RequestDraft
 
     def _make(**overrides) -> RequestDraft:
         values = dict(

@@ -1,6 +1,6 @@
 """CLI commands about mediation requests: migrate, list, show, export, deliver-pending, generate-key.
 
-Why here: these are thin wrappers over bot.db.migrate and bot.requests_service, so the CLI and the
+Why here: these are thin wrappers over bot.db.migrate and bot.requests, so the CLI and the
 assistant share the rules (decryption, auditing, idempotent outbox delivery).
 """
 
@@ -71,10 +71,10 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from bot import requests_service
+    from bot import requests as requests_api
 
     try:
-        rows = requests_service.list_requests(status=args.status, limit=args.limit, settings=_settings())
+        rows = requests_api.list_requests(status=args.status, limit=args.limit, settings=_settings())
     except sa_exc.SQLAlchemyError as exc:
         return _database_error(exc)
     if not rows:
@@ -89,10 +89,10 @@ def cmd_list(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from bot import requests_service
+    from bot import requests as requests_api
 
     try:
-        data = requests_service.get_request(args.reference, actor=cli_actor(), settings=_settings())
+        data = requests_api.get_request(args.reference, actor=cli_actor(), settings=_settings())
     except sa_exc.SQLAlchemyError as exc:
         return _database_error(exc)
     if data is None:
@@ -133,7 +133,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def render_csv(rows) -> str:
     """CSV with the EXPORT_FIELDS header; eligibility_reasons as JSON; formula-like free text defused."""
-    from bot.requests_service import EXPORT_FIELDS
+    from bot.requests import EXPORT_FIELDS
 
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
@@ -151,10 +151,10 @@ def render_csv(rows) -> str:
 
 
 def cmd_export(args) -> int:
-    from bot import requests_service
+    from bot import requests as requests_api
 
     try:
-        rows = requests_service.export_rows(actor=cli_actor(), settings=_settings(), fmt=args.format)
+        rows = requests_api.export_rows(actor=cli_actor(), settings=_settings(), fmt=args.format)
     except sa_exc.SQLAlchemyError as exc:
         return _database_error(exc)
     text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n" if args.format == "json" else render_csv(rows)
@@ -172,7 +172,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_deliver_pending(args) -> int:
-    from bot import outbox
+    from bot.requests import outbox
 
     report = outbox.flush(_settings(), wait=True)
     print(f"Delivered {report.delivered} request(s); {report.remaining} still waiting.")

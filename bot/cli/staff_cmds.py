@@ -1,8 +1,8 @@
 """CLI commands for the staff side: `create-user` and the retention `purge`.
 
-Why thin: account rules live in bot.users and the purge rule in bot.retention; the dashboard uses the
-same functions, so the CLI cannot drift from it. Passwords are never taken as arguments (they would end
-up in shell history and `ps`): they are prompted for, or read from standard input for scripts.
+Why thin: account rules live in bot.requests.staff_accounts and the purge rule in bot.requests.retention;
+the dashboard uses the same functions, so the CLI cannot drift from it. Passwords are never taken as
+arguments (they would end up in shell history and `ps`): they are prompted for, or read from standard input.
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ def read_password(stream=None) -> str:
 
 
 def cmd_create_user(args) -> int:
-    from bot import users
     from bot.db.engine import get_engine, session_scope
+    from bot.requests import staff_accounts
 
     settings = _settings()
     try:
@@ -66,15 +66,15 @@ def cmd_create_user(args) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 1
-    problem = users.check_password(password)
+    problem = staff_accounts.check_password(password)
     if problem:
         print(f"{problem} Nothing was created.", file=sys.stderr)
         return 1
     try:
         with session_scope(get_engine(settings.database_url)) as session:
-            user = users.create_user(session, args.email, password, args.role, actor=cli_actor())
+            user = staff_accounts.create_user(session, args.email, password, args.role, actor=cli_actor())
             email, role = user.email, user.role
-    except users.UserError as exc:
+    except staff_accounts.UserError as exc:
         print(f"{exc} Nothing was created.", file=sys.stderr)
         return 1
     except sa_exc.SQLAlchemyError as exc:
@@ -89,9 +89,9 @@ def cmd_create_user(args) -> int:
 
 
 def cmd_purge(args) -> int:
-    from bot import retention
     from bot.db import crypto
     from bot.db.engine import get_engine, session_scope
+    from bot.requests import retention
 
     settings = _settings()
     days = settings.retention_days if args.older_than is None else args.older_than

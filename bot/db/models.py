@@ -224,3 +224,15 @@ class AuditEvent(Base):
 
     def __repr__(self) -> str:
         return f"<AuditEvent {self.action} by {self.actor}>"
+
+
+class SmsOptOut(Base):
+    """A texter who sent STOP (by the keyed hash of their number, never the number): we stay silent."""
+
+    __tablename__ = "sms_opt_outs"
+
+    sender_hash = Column(String(64), primary_key=True)
+    opted_out_at = Column(UTCDateTime(), nullable=False)
+
+    def __repr__(self) -> str:
+        return "<SmsOptOut>"

@@ -157,7 +157,7 @@ def _reason(policy: Policy, rule: Rule, value: str, answers: Mapping[str, Any], 
 def _today(policy: Policy, today: Optional[date], now: Optional[datetime]) -> date:
     if today is not None:
         return today
-    from bot.dates import today_in
+    from bot.conversation.dates import today_in
 
     return today_in(policy.timezone, now)
 
@@ -355,7 +355,7 @@ def interpret_answer(
     now: Optional[datetime] = None,
 ) -> Interpreted:
     """Turn a reply into the slot value for `rule`, or a kind re-ask message. Never raises on user input."""
-    from bot.validation import interpret_yes_no, payload_choice, strip_control
+    from bot.conversation.validation import interpret_yes_no, payload_choice, strip_control
 
     text = strip_control(text or "")[:2000]
     chosen = _entity_choice(entities) or payload_choice(text)
@@ -382,7 +382,7 @@ def interpret_answer(
         return Interpreted(None, _retry_message(rule))
 
     # date
-    from bot.dates import parse_incident_date
+    from bot.conversation.dates import parse_incident_date
 
     answer = parse_incident_date(text, now=now, tz=rule.timezone)
     if answer.status == "ok" and answer.value is not None:
@@ -391,7 +391,7 @@ def interpret_answer(
         return Interpreted(None, answer.message)
     if (answer.status == "unknown" or intent == "dont_know") and rule.accepts_unknown:
         return Interpreted(UNKNOWN)
-    from bot.dates import UNPARSEABLE_MESSAGE
+    from bot.conversation.dates import UNPARSEABLE_MESSAGE
 
     return Interpreted(None, answer.message or UNPARSEABLE_MESSAGE)
 
@@ -400,7 +400,7 @@ def extract_answers(policy: Policy, text: Optional[str], now: Optional[datetime]
     """Answers that can be read from a free message before asking: a past date mentioned anywhere fills the
     date rules ("it happened last friday at a traffic stop" → {"elig_incident_date": "2026-11-20"}).
     Returns {slot: value}; yes/no and choice answers are never guessed from an opening message."""
-    from bot.dates import find_date_in_text, today_in
+    from bot.conversation.dates import find_date_in_text, today_in
 
     if not text:
         return {}

@@ -1,6 +1,6 @@
 """Build the local English spaCy pipeline `en_mediation` into a folder.
 
-Why: Rasa's SpacyNLP and `bot.dates` need a spaCy pipeline, but downloading a model needs the
+Why: Rasa's SpacyNLP and `bot.conversation.dates` need a spaCy pipeline, but downloading a model needs the
 internet and a trained model is heavy. A blank English pipeline with the lookup lemmatizer (tables from
 the locally installed `spacy-lookups-data`) and our date EntityRuler is small, builds in about a second,
 and behaves the same on every machine.

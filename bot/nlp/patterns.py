@@ -2,7 +2,7 @@
 
 Why: a statistical NER model is too heavy for a two-core server and does not know SMS shorthand
 ("last fri", "3 wks ago", "10/3"). Token patterns are cheap, predictable and testable; they only FIND
-the date words. Turning them into a calendar date is `bot.dates`' job (with `dateparser`).
+the date words. Turning them into a calendar date is `bot.conversation.dates`' job (with `dateparser`).
 
 Every pattern is labelled ``DATE``. Future expressions ("tomorrow", "next friday") are matched too, so
 the assistant can say "that date is in the future" instead of "I didn't understand".

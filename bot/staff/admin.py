@@ -9,8 +9,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from bot import retention, users
 from bot.db.models import AUDIT_ACTIONS
+from bot.requests import retention, staff_accounts
 from bot.staff.db import settings, unit_of_work
 from bot.staff.forms import CreateUserForm, PurgeForm, UserActionForm
 from bot.staff.security import admin_required
@@ -83,12 +83,14 @@ def manage_users():
         if form.validate():
             try:
                 with unit_of_work() as s:
-                    users.create_user(s, form.email.data, form.password.data, form.role.data, actor=current_user.email)
-            except users.UserError as exc:
+                    staff_accounts.create_user(
+                        s, form.email.data, form.password.data, form.role.data, actor=current_user.email
+                    )
+            except staff_accounts.UserError as exc:
                 error = str(exc)
                 code = 400
             else:
-                flash(f"Account created for {users.normalize_email(form.email.data)}.", "success")
+                flash(f"Account created for {staff_accounts.normalize_email(form.email.data)}.", "success")
                 return redirect(url_for("admin.manage_users"))
         else:
             code = 400
@@ -127,11 +129,11 @@ def change_user(user_id: int, change: str):
                 flash("That account no longer exists.", "error")
                 return redirect(url_for("admin.manage_users"))
             if change == "unlock":
-                users.unlock(s, user, actor=current_user.email)
+                staff_accounts.unlock(s, user, actor=current_user.email)
             else:
-                users.set_active(s, user, change == "activate", actor=current_user.email)
+                staff_accounts.set_active(s, user, change == "activate", actor=current_user.email)
             email = user.email
-    except users.UserError as exc:
+    except staff_accounts.UserError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.manage_users"))
     done = {"unlock": "unlocked", "activate": "activated", "deactivate": "deactivated"}[change]

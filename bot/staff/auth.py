@@ -1,4 +1,4 @@
-"""Sign-in and sign-out. Password checks, throttling and their audit live in bot.users.
+"""Sign-in and sign-out. Password checks, throttling and their audit live in bot.requests.staff_accounts.
 
 Why a small user object: the logged-in identity is re-read from the database on each request, so a
 deactivated account or a changed role takes effect immediately; no database object outlives its session.
@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 
-from bot import audit, users
+from bot.db import audit
+from bot.requests import staff_accounts
 from bot.staff.db import unit_of_work
 from bot.staff.forms import SignInForm, SignOutForm
 
@@ -74,7 +75,7 @@ def sign_in():
     status = 200
     if form.validate_on_submit():
         with unit_of_work() as s:
-            result = users.authenticate(s, form.email.data, form.password.data, source=request.remote_addr)
+            result = staff_accounts.authenticate(s, form.email.data, form.password.data, source=request.remote_addr)
         if result.ok:
             session.clear()  # no session fixation: start a fresh session on sign-in
             login_user(StaffUser(result.user_id, result.email, result.role))

@@ -10,8 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from bot.users import MIN_PASSWORD_LENGTH, ROLES
-from bot.workflow import LABELS, STATUSES
+from bot.requests.staff_accounts import MIN_PASSWORD_LENGTH, ROLES
+from bot.requests.workflow import LABELS, STATUSES
 
 
 class SignInForm(FlaskForm):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from bot import stats, workflow
+from bot.requests import stats, workflow
 from bot.staff.charts import bar_chart, column_chart
 from bot.staff.db import settings, unit_of_work
 

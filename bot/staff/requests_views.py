@@ -12,12 +12,10 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from bot import audit, stats, workflow
-
 # Same CSV as `mediation-admin export --format csv` (columns, formula defusing) — one rule, two entry points.
 from bot.cli.requests_cmds import render_csv
-from bot.requests_service import request_to_dict
-from bot.staff import queries
+from bot.db import audit
+from bot.requests import request_to_dict, search, stats, workflow
 from bot.staff.db import settings, unit_of_work
 from bot.staff.forms import ExportForm, NoteForm, StatusForm
 from bot.staff.security import admin_required
@@ -35,9 +33,9 @@ def home():
 def list_requests():
     tz = settings().timezone
     with unit_of_work() as s:
-        outcomes = queries.known_outcomes(s)
-        f = queries.parse_filters(request.args, outcomes)
-        page = queries.load_page(s, f, tz, per_page=current_app.config["REQUESTS_PER_PAGE"])
+        outcomes = search.known_outcomes(s)
+        f = search.parse_filters(request.args, outcomes)
+        page = search.load_page(s, f, tz, per_page=current_app.config["REQUESTS_PER_PAGE"])
         counts = stats.status_counts(s)
         rows = [
             {
@@ -63,7 +61,7 @@ def list_requests():
                     "filters": f.audit_detail(),
                 },
             )
-    export_form = ExportForm(data={k: f.raw.get(k, "") for k in queries.FILTER_KEYS if k not in f.errors})
+    export_form = ExportForm(data={k: f.raw.get(k, "") for k in search.FILTER_KEYS if k not in f.errors})
     return render_template(
         "requests/list.html",
         rows=rows,
@@ -72,7 +70,7 @@ def list_requests():
         counts=counts,
         outcomes=outcomes,
         statuses=workflow.STATUSES,
-        channels=queries.CHANNELS,
+        channels=search.CHANNELS,
         export_form=export_form,
     )
 
@@ -176,10 +174,10 @@ def add_note(reference: str):
 def export_csv():
     tz = settings().timezone
     form = ExportForm()
-    args = {k: (getattr(form, k).data or "") for k in queries.FILTER_KEYS}
+    args = {k: (getattr(form, k).data or "") for k in search.FILTER_KEYS}
     with unit_of_work() as s:
-        f = queries.parse_filters(args, queries.known_outcomes(s))
-        rows = [request_to_dict(r) for r in queries.load_all(s, f, tz)]
+        f = search.parse_filters(args, search.known_outcomes(s))
+        rows = [request_to_dict(r) for r in search.load_all(s, f, tz)]
         audit.record(s, current_user.email, "export", detail={"count": len(rows), "filters": f.audit_detail()})
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     return Response(

@@ -110,7 +110,7 @@ def init_security(app: Flask, settings) -> None:
         last = session.get("last_seen")
         limit = current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
         if last is None or now - float(last) > limit:
-            from bot import audit
+            from bot.db import audit
             from bot.staff.db import unit_of_work
 
             with unit_of_work() as s:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot import workflow
+from bot.requests import workflow
 from bot.staff.forms import SignOutForm
 
 CHANNEL_LABELS = {"web": "Web chat", "sms": "SMS", "rest": "API", "shell": "Shell (testing)"}

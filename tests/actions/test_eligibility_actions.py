@@ -8,9 +8,9 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.eligibility import ASK_ACTIONS, ActionEligibilityOutcome, ValidateEligibilityForm
-from bot.answers import default_answers
+from bot.conversation.answers import default_answers
+from bot.conversation.safety import EMERGENCY_MESSAGE
 from bot.eligibility import load_policy
-from bot.safety import EMERGENCY_MESSAGE
 from tests.actions.conftest import make_tracker, slot_events, texts
 
 FORM = "eligibility_form"

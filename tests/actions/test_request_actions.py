@@ -9,8 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.request_form import ActionAskReqConfirm, ActionAskReqPhone, ValidateMediationRequestForm
 from actions.status import ActionLookupStatus
 from actions.submit import ActionSubmitRequest
-from bot import request_form as rf
-from bot.requests_service import export_rows
+from bot.conversation import request_form as rf
+from bot.requests import export_rows
 from tests.actions.conftest import make_tracker, slot_events, texts
 
 FORM = "mediation_request_form"

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.submit import ActionSubmitRequest
 from bot.db.engine import dispose_engines
 from bot.db.migrate import upgrade
-from bot.requests_service import deliver_pending, export_rows
+from bot.requests import deliver_pending, export_rows
 from bot.settings import reset_settings_cache
 from tests.actions.conftest import make_tracker, slot_events, texts
 from tests.actions.test_request_actions import FILLED

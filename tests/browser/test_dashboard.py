@@ -84,15 +84,14 @@ def seeded(migrated_db, make_draft):
 
     from sqlalchemy import update
 
-    from bot import users
     from bot.db import crypto
     from bot.db.engine import get_engine, session_scope
     from bot.db.models import MediationRequest
-    from bot.requests_service import submit_request
+    from bot.requests import staff_accounts, submit_request
 
     settings = migrated_db
     with crypto.using(settings), session_scope(get_engine(settings.database_url)) as s:
-        users.create_user(s, "admin@city.example", PASSWORD, "admin", actor="test")
+        staff_accounts.create_user(s, "admin@city.example", PASSWORD, "admin", actor="test")
     people = [
         ("Alicia Moreno", "web", "likely_eligible", "Stopped while walking my dog; the officer shouted at me."),
         ("Ben Okafor", "sms", "needs_review", "Officer would not give a badge number during a traffic stop."),

@@ -573,7 +573,7 @@ def answer_in_widget(page, answer: str) -> None:
 
 @pytest.mark.e2e
 def test_stack_keyboard_faq_button_and_axe(stack, page):
-    from bot.answers import default_answers
+    from bot.conversation.answers import default_answers
 
     answers = default_answers()
     page.goto(f"{stack.staff_url}/demo")

@@ -1,48 +1,24 @@
-"""Fixtures for the channel tests: a database URL on SQLite and on PostgreSQL, and a real Sanic
+"""Fixtures for the channel tests: a migrated database on SQLite and on PostgreSQL, and a real Sanic
 server running a real input channel on a loopback port.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import threading
-import uuid
-from typing import Callable, Iterator
+from typing import Callable
 
 import pytest
-from sqlalchemy import text
-
-PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://root@127.0.0.1:5432/test")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a private schema in the test PostgreSQL."""
-    from bot.db.engine import dispose_engines, make_engine
+@pytest.fixture
+def database_url(db_url) -> str:
+    """A fresh database (SQLite file or PostgreSQL), migrated to the latest revision."""
+    from bot.db.migrate import upgrade
 
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'channels.db'}"
-        yield url
-        dispose_engines(url)
-        return
-    schema = f"channels_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_ADMIN_URL)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # pragma: no cover - depends on the machine
-        admin.dispose()
-        pytest.skip(f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {exc}")
-    url = f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
-    try:
-        yield url
-    finally:
-        dispose_engines(url)
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    upgrade(db_url)
+    return db_url
 
 
 def free_port() -> int:

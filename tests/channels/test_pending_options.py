@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.pending_options import PendingOptions
-from bot.channels.sms_text import Option
+from bot.rasa_plugins.sms.pending_options import PendingOptions
+from bot.rasa_plugins.sms.text import Option
 
 YES_NO = (Option(1, "Yes", "/affirm"), Option(2, "No", "/deny"))
 

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from twilio.request_validator import RequestValidator
 
-from bot.channels.sms_text import conversation_id
+from bot.rasa_plugins.sms.text import conversation_id
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
@@ -36,9 +36,11 @@ def rasa_sms(serve_module, tmp_path_factory):
     from rasa.core.channels.channel import register
     from sanic import Sanic
 
-    from bot.channels.sms import SmsInput
+    from bot.db.migrate import upgrade
+    from bot.rasa_plugins.sms.channel import SmsInput
 
     db = tmp_path_factory.mktemp("sms-agent") / "sms.db"
+    upgrade(f"sqlite:///{db}")
 
     async def make_app():
         app = Sanic(f"sms_agent_{uuid.uuid4().hex}")

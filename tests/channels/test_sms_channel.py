@@ -16,9 +16,10 @@ from rasa.shared.exceptions import RasaException
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
-from bot.channels import sms_text
-from bot.channels.sms import SmsInput
-from bot.channels.sms_text import conversation_id
+from bot.db.migrate import upgrade
+from bot.rasa_plugins.sms import text as sms_text
+from bot.rasa_plugins.sms.channel import SmsInput
+from bot.rasa_plugins.sms.text import conversation_id
 
 TOKEN = "test-auth-token-0123456789abcdef"
 SENDER_KEY = "test-sender-key"
@@ -118,7 +119,9 @@ def sms_app(assistant, database_url):
 
 @pytest.fixture
 def server(serve, assistant, tmp_path):
-    return serve(sms_app(assistant, f"sqlite:///{tmp_path / 'sms.db'}"))
+    url = f"sqlite:///{tmp_path / 'sms.db'}"
+    upgrade(url)
+    return serve(sms_app(assistant, url))
 
 
 @pytest.fixture

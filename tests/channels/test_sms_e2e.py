@@ -1,4 +1,4 @@
-"""SMS through the whole stack: real `rasa run` (credentials.yml → bot.channels.sms.SmsInput), the action
+"""SMS through the whole stack: real `rasa run` (credentials.yml → bot.rasa_plugins.sms.channel.SmsInput), the action
 server, the database, and `mediation-admin export`. Requests are signed like Twilio signs them.
 
 Needs the `stack` fixture (tests/stack.py) and a trained model.
@@ -16,7 +16,7 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
-from bot.channels import sms_text
+from bot.rasa_plugins.sms import text as sms_text
 
 pytestmark = pytest.mark.e2e
 
@@ -83,7 +83,7 @@ def test_help_stop_start(stack):
 
 
 def test_greeting_is_plain_text_with_numbered_options_that_work(stack):
-    from bot.answers import default_answers
+    from bot.conversation.answers import default_answers
 
     phone = Phone(stack)
     reply = phone.text("hello")

@@ -1,4 +1,4 @@
-"""Table-driven tests of the SMS text rules (bot.channels.sms_text)."""
+"""Table-driven tests of the SMS text rules (bot.rasa_plugins.sms.text)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from bot.channels import sms_text
-from bot.channels.sms_text import Keyword, Option
+from bot.rasa_plugins.sms import text as sms_text
+from bot.rasa_plugins.sms.text import Keyword, Option
 
 YES_NO_UNSURE = [
     {"title": "Yes", "payload": "/affirm"},

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import requests_service as svc
+from bot import requests as svc
+from bot.db import migrate
 from bot.db.engine import session_scope
 from bot.db.models import AuditEvent
+from bot.requests.store import pending_record
 
 SCRIPT = Path(sys.executable).parent / "mediation-admin"
 
@@ -41,8 +43,8 @@ def run(script, *args, check=True) -> subprocess.CompletedProcess:
 def test_migrate_on_an_empty_database(admin_script, db_url, mediation_env, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", db_url)
     out = run(admin_script, "migrate").stdout
-    assert "revision 0001" in out
-    assert "revision 0001" in run(admin_script, "migrate").stdout  # idempotent
+    assert f"revision {migrate.head()}" in out
+    assert f"revision {migrate.head()}" in run(admin_script, "migrate").stdout  # idempotent
 
 
 def test_export_json_and_csv(admin_script, migrated_db, make_draft, tmp_path):
@@ -87,9 +89,9 @@ def test_list_show_and_unknown(admin_script, migrated_db, make_draft):
 
 
 def test_deliver_pending_command(admin_script, migrated_db, make_draft):
-    from bot import outbox
+    from bot.requests import outbox
 
-    outbox.spool(svc._pending_record(make_draft(), reference="MR-CDEFGH", submission_key="d" * 64, channel="web"))
+    outbox.spool(pending_record(make_draft(), reference="MR-CDEFGH", submission_key="d" * 64, channel="web"))
     assert "Delivered 1 request(s); 0 still waiting." in run(admin_script, "deliver-pending").stdout
     assert svc.get_request("MR-CDEFGH")["name"] == "Jordan Example"
 

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
-from bot import requests_service as svc
+from bot import requests as svc
 from bot.db.engine import session_scope
 from bot.db.models import MediationRequest, StatusEvent
 

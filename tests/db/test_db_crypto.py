@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from bot.db import crypto
 from bot.db.engine import get_engine
-from bot.requests_service import get_request, submit_request
+from bot.requests import get_request, submit_request
 from bot.settings import ConfigurationError, Settings, reset_settings_cache
 
 SECRETS = (

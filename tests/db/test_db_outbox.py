@@ -12,11 +12,13 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from bot import outbox
-from bot import requests_service as svc
+from bot import requests as svc
 from bot.db.engine import dispose_engines, session_scope
 from bot.db.migrate import upgrade
 from bot.db.models import AuditEvent, MediationRequest
+from bot.requests import outbox
+from bot.requests.drafts import submission_key_for
+from bot.requests.store import pending_record
 from bot.settings import get_settings, reset_settings_cache
 from tests.tcp_proxy import TcpProxy
 
@@ -118,8 +120,8 @@ def test_next_submission_flushes_the_outbox_first(migrated_db, make_draft, tmp_p
 def test_retry_while_delivery_is_busy_keeps_the_spooled_reference(migrated_db, make_draft):
     """The database is back but another thread holds the delivery lock: the retry must not mint a new code."""
     draft = make_draft()
-    key = svc.submission_key_for(draft, "conv")
-    outbox.spool(svc._pending_record(draft, reference="MR-DEFGHJ", submission_key=key, channel="rest"))
+    key = submission_key_for(draft, "conv")
+    outbox.spool(pending_record(draft, reference="MR-DEFGHJ", submission_key=key, channel="rest"))
     with outbox._delivery_lock:  # as if the background thread were flushing right now
         result = svc.submit_request(draft, sender_key="conv", channel="rest")
     assert result == svc.SubmitResult("MR-DEFGHJ", stored=True, duplicate=True)
@@ -128,7 +130,7 @@ def test_retry_while_delivery_is_busy_keeps_the_spooled_reference(migrated_db, m
 
 
 def test_spool_is_atomic_encrypted_and_private(mediation_env, make_draft):
-    record = svc._pending_record(make_draft(), reference="MR-ABCDEF", submission_key="k" * 64, channel="rest")
+    record = pending_record(make_draft(), reference="MR-ABCDEF", submission_key="k" * 64, channel="rest")
     path = outbox.spool(record)
     assert path.name == "k" * 64 + ".spool"
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp files left behind
@@ -140,7 +142,7 @@ def test_spool_is_atomic_encrypted_and_private(mediation_env, make_draft):
 
 
 def test_unreadable_spool_file_is_kept_not_lost(migrated_db, make_draft):
-    record = svc._pending_record(make_draft(), reference="MR-ABCDEF", submission_key="a" * 64, channel="rest")
+    record = pending_record(make_draft(), reference="MR-ABCDEF", submission_key="a" * 64, channel="rest")
     good = outbox.spool(record)
     bad = good.parent / ("b" * 64 + ".spool")
     bad.write_bytes(b"garbage that is not a fernet token")
@@ -150,7 +152,7 @@ def test_unreadable_spool_file_is_kept_not_lost(migrated_db, make_draft):
 
 
 def test_background_delivery_thread(migrated_db, make_draft):
-    record = svc._pending_record(make_draft(), reference="MR-BCDEFG", submission_key="c" * 64, channel="rest")
+    record = pending_record(make_draft(), reference="MR-BCDEFG", submission_key="c" * 64, channel="rest")
     outbox.spool(record)
     thread = outbox.start_background_delivery(interval_seconds=0.2)
     try:

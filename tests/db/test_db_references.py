@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.references import ALPHABET, find_reference, new_reference, normalize_reference
+from bot.requests.references import ALPHABET, find_reference, new_reference, normalize_reference
 
 
 def test_format_and_alphabet():

@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from bot import requests_service as svc
+import bot.requests.references
+from bot import requests as svc
 from bot.db.engine import session_scope
 from bot.db.models import AuditEvent, MediationRequest, StatusEvent, utcnow
-from bot.references import normalize_reference
+from bot.requests.references import normalize_reference
 
 
 def _count(model, *where):
@@ -53,7 +54,7 @@ def test_different_sender_or_content_is_a_new_request(migrated_db, make_draft, s
 
 def test_reference_collision_is_retried(migrated_db, make_draft, monkeypatch):
     codes = iter(["MR-AAAAAA", "MR-AAAAAA", "MR-BBBBBB"])
-    monkeypatch.setattr(svc, "new_reference", lambda: next(codes))
+    monkeypatch.setattr(bot.requests.references, "new_reference", lambda: next(codes))
     first = svc.submit_request(make_draft(), sender_key="a", channel="rest")
     second = svc.submit_request(make_draft(), sender_key="b", channel="rest")
     assert (first.reference, second.reference) == ("MR-AAAAAA", "MR-BBBBBB")
@@ -75,7 +76,7 @@ def test_contract_violations_are_refused_and_store_nothing(migrated_db, make_dra
 
 
 def test_a_failing_staff_notice_never_breaks_a_submission(migrated_db, make_draft, monkeypatch):
-    import bot.notify
+    import bot.requests.notify
 
     calls = []
 
@@ -83,7 +84,7 @@ def test_a_failing_staff_notice_never_breaks_a_submission(migrated_db, make_draf
         calls.append(reference)
         raise RuntimeError("mail server on fire")
 
-    monkeypatch.setattr(bot.notify, "notify_new_request", broken)
+    monkeypatch.setattr(bot.requests.notify, "notify_new_request", broken)
     result = svc.submit_request(make_draft(), sender_key="c", channel="rest")
     assert result.stored and calls == [result.reference]
     svc.submit_request(make_draft(), sender_key="c", channel="rest")  # duplicate: no second notice
@@ -111,9 +112,8 @@ def test_lookup_reveals_status_only_to_the_contact_on_file(migrated_db, make_dra
     assert result.found is found
     if found:
         assert (result.status, result.locked) == ("new", False)
-        assert result.status_label
     else:
-        assert result == svc.LookupResult(False, None, None, False, reference=ref)
+        assert result == svc.LookupResult(False, None, False, reference=ref)
 
 
 def test_wrong_contact_and_unknown_reference_look_the_same(migrated_db, make_draft):
@@ -121,12 +121,7 @@ def test_wrong_contact_and_unknown_reference_look_the_same(migrated_db, make_dra
     unknown = "MR-222222" if ref != "MR-222222" else "MR-333333"
     wrong = svc.lookup_status(ref, "816-555-0199")
     missing = svc.lookup_status(unknown, "816-555-0123")
-    assert (wrong.found, wrong.status, wrong.status_label, wrong.locked) == (
-        missing.found,
-        missing.status,
-        missing.status_label,
-        missing.locked,
-    )
+    assert (wrong.found, wrong.status, wrong.locked) == (missing.found, missing.status, missing.locked)
     invalid = svc.lookup_status("hello there", "816-555-0123")
     assert (invalid.found, invalid.status, invalid.locked) == (False, None, False)
 
@@ -164,7 +159,7 @@ def test_lookup_shows_later_status(migrated_db, make_draft):
     with session_scope() as s:
         s.execute(update(MediationRequest).values(status="scheduled"))
     result = svc.lookup_status(ref, "+18165550123")
-    assert (result.status, result.status_label) == ("scheduled", svc.RESIDENT_STATUS_LABELS["scheduled"])
+    assert result.status == "scheduled"
 
 
 def test_list_get_and_export(migrated_db, make_draft):

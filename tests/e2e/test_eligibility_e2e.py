@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answers import default_answers
+from bot.conversation.answers import default_answers
+from bot.conversation.safety import EMERGENCY_MESSAGE
 from bot.eligibility import load_policy
-from bot.safety import EMERGENCY_MESSAGE
 
 pytestmark = pytest.mark.e2e
 QUESTIONS = {rule.id: rule.question.split("?")[0] for rule in load_policy().rules}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answers import default_answers
-from bot.safety import EMERGENCY_MESSAGE
+from bot.conversation.answers import default_answers
+from bot.conversation.safety import EMERGENCY_MESSAGE
 
 pytestmark = pytest.mark.e2e
 

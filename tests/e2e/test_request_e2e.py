@@ -139,7 +139,7 @@ def test_status_lookup_through_the_chat(stack):
     "question,key", [("is this confidential?", "faq_confidential"), ("how much does it cost?", "faq_cost")]
 )
 def test_a_question_mid_request_is_answered_and_the_form_resumes(stack, question, key):
-    from bot.answers import default_answers
+    from bot.conversation.answers import default_answers
 
     convo = eligible_conversation(stack)
     convo.click("Yes, start a request")

@@ -1,5 +1,5 @@
 """Fixtures for the staff dashboard: the real app on the shared migrated database (SQLite and PostgreSQL),
-accounts, signed-in clients and sample requests filed through bot.requests_service."""
+accounts, signed-in clients and sample requests filed through bot.requests."""
 
 from __future__ import annotations
 
@@ -53,11 +53,11 @@ def db(settings):
 
 @pytest.fixture
 def accounts(db):
-    from bot import users
+    from bot.requests import staff_accounts
 
     with db() as s:
-        users.create_user(s, STAFF_EMAIL, PASSWORD, "staff", actor="test")
-        users.create_user(s, ADMIN_EMAIL, PASSWORD, "admin", actor="test")
+        staff_accounts.create_user(s, STAFF_EMAIL, PASSWORD, "staff", actor="test")
+        staff_accounts.create_user(s, ADMIN_EMAIL, PASSWORD, "admin", actor="test")
     return {"staff": STAFF_EMAIL, "admin": ADMIN_EMAIL}
 
 
@@ -93,7 +93,7 @@ class Filed:
 @pytest.fixture
 def file_request(settings, make_draft):
     """`file_request(**draft_overrides)` files a request the way the bot does and returns its reference."""
-    from bot.requests_service import submit_request
+    from bot.requests import submit_request
 
     counter = {"n": 0}
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from bot import users
+from bot.requests import staff_accounts
 from tests.staff.conftest import ADMIN_EMAIL, PASSWORD, STAFF_EMAIL, audit_events, csrf_token, sign_in
 
 
@@ -21,44 +21,44 @@ from tests.staff.conftest import ADMIN_EMAIL, PASSWORD, STAFF_EMAIL, audit_event
     ],
 )
 def test_create_user_rejects_bad_input(db, email, password, role, message):
-    with db() as s, pytest.raises(users.UserError, match=message):
-        users.create_user(s, email, password, role)
+    with db() as s, pytest.raises(staff_accounts.UserError, match=message):
+        staff_accounts.create_user(s, email, password, role)
 
 
 def test_create_user_hashes_with_argon2_and_refuses_duplicates(db):
     from bot.db.models import User
 
     with db() as s:
-        users.create_user(s, " Person@Example.org ", PASSWORD, "admin")
+        staff_accounts.create_user(s, " Person@Example.org ", PASSWORD, "admin")
     with db() as s:
         user = s.execute(select(User)).scalar_one()
         assert user.email == "person@example.org"
         assert user.password_hash.startswith("$argon2id$")
         assert PASSWORD not in user.password_hash
-        with pytest.raises(users.UserError, match="already exists"):
-            users.create_user(s, "person@example.org", PASSWORD, "staff")
+        with pytest.raises(staff_accounts.UserError, match="already exists"):
+            staff_accounts.create_user(s, "person@example.org", PASSWORD, "staff")
     assert audit_events(db, "create_user")
 
 
 def test_authenticate_locks_after_repeated_failures_and_unlocks_later(db, accounts):
     now = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
     with db() as s:
-        for _ in range(users.MAX_FAILURES - 1):
-            result = users.authenticate(s, STAFF_EMAIL, "wrong password!!", now=now)
+        for _ in range(staff_accounts.MAX_FAILURES - 1):
+            result = staff_accounts.authenticate(s, STAFF_EMAIL, "wrong password!!", now=now)
             assert not result.ok and result.locked_until is None
-        result = users.authenticate(s, STAFF_EMAIL, "wrong password!!", now=now)
+        result = staff_accounts.authenticate(s, STAFF_EMAIL, "wrong password!!", now=now)
         assert not result.ok and result.locked_until is not None
     with db() as s:  # locked: even the right password is refused
-        result = users.authenticate(s, STAFF_EMAIL, PASSWORD, now=now + timedelta(minutes=1))
+        result = staff_accounts.authenticate(s, STAFF_EMAIL, PASSWORD, now=now + timedelta(minutes=1))
         assert not result.ok and "locked" in result.message
     with db() as s:  # after the lock period the right password works and resets the counter
-        later = now + timedelta(minutes=users.LOCK_MINUTES, seconds=1)
-        result = users.authenticate(s, STAFF_EMAIL, PASSWORD, now=later)
+        later = now + timedelta(minutes=staff_accounts.LOCK_MINUTES, seconds=1)
+        result = staff_accounts.authenticate(s, STAFF_EMAIL, PASSWORD, now=later)
         assert result.ok and result.role == "staff"
-        user = users.find_user(s, STAFF_EMAIL)
+        user = staff_accounts.find_user(s, STAFF_EMAIL)
         assert user.failed_logins == 0 and user.locked_until is None
     reasons = [d.get("reason") for _, _, _, d in audit_events(db, "sign_in_failed")]
-    assert reasons.count("wrong_password") == users.MAX_FAILURES - 1
+    assert reasons.count("wrong_password") == staff_accounts.MAX_FAILURES - 1
     assert "wrong_password_locked" in reasons and "locked" in reasons
 
 
@@ -115,7 +115,7 @@ def test_sign_in_failure_is_neutral_and_audited(app, accounts, db, email, passwo
 
 def test_sign_in_throttled_through_the_web(app, accounts):
     client = app.test_client()
-    for _ in range(users.MAX_FAILURES):
+    for _ in range(staff_accounts.MAX_FAILURES):
         response = sign_in(client, ADMIN_EMAIL, "guessing password")
     assert "locked" in response.text
     response = sign_in(client, ADMIN_EMAIL, PASSWORD)
@@ -125,7 +125,7 @@ def test_sign_in_throttled_through_the_web(app, accounts):
 
 def test_admin_can_unlock_a_locked_account(app, accounts, admin_client):
     locked_client = app.test_client()
-    for _ in range(users.MAX_FAILURES):
+    for _ in range(staff_accounts.MAX_FAILURES):
         sign_in(locked_client, STAFF_EMAIL, "guessing password")
     page = admin_client.get("/admin/users")
     assert "Locked until" in page.text
@@ -139,7 +139,7 @@ def _user_id(app, email):
     from bot.staff.db import unit_of_work
 
     with app.app_context(), unit_of_work() as s:
-        return users.find_user(s, email).id
+        return staff_accounts.find_user(s, email).id
 
 
 def test_post_without_csrf_token_is_rejected(app, accounts):

@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from bot.notify import notify_new_request
+from bot.requests.notify import notify_new_request
 from tests.staff.smtp_sink import start_sink
 
 
@@ -61,7 +61,7 @@ def test_notice_never_raises_when_the_server_is_down(mail_settings):
 
 
 def test_filing_a_request_emails_staff_without_personal_data(migrated_db, sink, make_draft):
-    from bot.requests_service import submit_request
+    from bot.requests import submit_request
 
     settings = dataclasses.replace(
         migrated_db, smtp_host=sink.host, smtp_port=sink.port, staff_notify_to=("occ-staff@city.example",)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.staff.queries import looks_like_reference, parse_filters
+from bot.requests.search import looks_like_reference, parse_filters
 
 
 @pytest.mark.parametrize(

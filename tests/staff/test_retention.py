@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from bot import retention, stats, workflow
+from bot.requests import retention, stats, workflow
 from tests.staff.conftest import ADMIN_EMAIL, audit_events, csrf_token
 
 NOW = datetime.now(timezone.utc)

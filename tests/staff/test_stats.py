@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import update
 
-from bot import stats
+from bot.requests import stats
 from bot.staff.charts import bar_chart, column_chart, nice_max
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot import workflow
+from bot.requests import workflow
 
 VALID = [
     ("new", "in_review"),

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import request_form as rf
-from bot.answers import AnswersError, default_answers, load_answers
-from bot.intent_labels import labels
-from bot.safety import CRISIS_MESSAGE, is_emergency, mentions_danger, safety_messages
+from bot.conversation import request_form as rf
+from bot.conversation.answers import AnswersError, default_answers, load_answers
+from bot.conversation.intent_labels import labels
+from bot.conversation.safety import CRISIS_MESSAGE, is_emergency, mentions_danger, safety_messages
 from bot.text import clean_text, looks_like_question, split_message
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,7 +66,7 @@ def test_program_page_facts_are_all_covered():
 
 def test_the_office_phone_number_is_the_same_everywhere():
     phone = default_answers().phone
-    for path in ["domain.yml", "bot/eligibility/policy.yml", "bot/content/answers.yml"]:
+    for path in ["domain.yml", "bot/eligibility/policy.yml", "bot/content/en/answers.yml"]:
         for found in re.findall(r"\(\d{3}\) \d{3}-\d{4}", (ROOT / path).read_text()):
             assert found == phone, f"{path} has {found}, answers.yml has {phone}"
 
@@ -83,7 +83,7 @@ def test_the_office_phone_number_is_the_same_everywhere():
     ],
 )
 def test_bad_edits_to_answers_are_refused_with_the_file_name(tmp_path, mutate, message):
-    data = yaml.safe_load((ROOT / "bot/content/answers.yml").read_text())
+    data = yaml.safe_load((ROOT / "bot/content/en/answers.yml").read_text())
     mutate(data)
     path = tmp_path / "answers.yml"
     path.write_text(yaml.safe_dump(data))

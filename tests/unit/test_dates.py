@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from bot.dates import EXAMPLE_HINT, find_date_in_text, parse_incident_date, today_in
+from bot.conversation.dates import EXAMPLE_HINT, find_date_in_text, parse_incident_date, today_in
 
 # Friday 27 November 2026, 10:00 in Chicago (CST, UTC-6)
 NOW = datetime(2026, 11, 27, 16, 0, tzinfo=timezone.utc)

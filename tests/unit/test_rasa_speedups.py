@@ -6,7 +6,7 @@ import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 
-from bot import rasa_speedups
+from bot.rasa_plugins import speedups
 
 GOOD = [
     {"events": [], "responses": []},
@@ -27,7 +27,7 @@ def test_same_verdict_as_rasa(result):
         except ValidationError:
             return "refused"
 
-    rasa_speedups.apply()
+    speedups.apply()
     ours = verdict(lambda r: RemoteAction._validate_action_result(None, r))
     theirs = verdict(lambda r: validate(r, RemoteAction.action_response_format_spec()))
     assert ours == theirs

@@ -8,7 +8,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import ExpiringInMemoryTrackerStore
+from bot.rasa_plugins.tracker_store import ExpiringInMemoryTrackerStore
 
 
 async def test_idle_conversations_are_forgotten():

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.validation import (
+from bot.conversation.validation import (
     Checked,
     check_complaint_number,
     check_description,

@@ -12,7 +12,7 @@ from typing import Optional
 
 import yaml
 
-PATH = Path(__file__).parent / "content" / "intent_labels.yml"
+PATH = Path(__file__).resolve().parent.parent / "content" / "en" / "intent_labels.yml"
 
 
 @functools.lru_cache(maxsize=1)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.workflow import STATUSES
+from bot.requests.workflow import STATUSES
 
 PAGE_SIZE = 25
 REFERENCE_RE = re.compile(r"^MR-?[0-9A-Z]{1,6}$")

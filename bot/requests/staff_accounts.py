@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select
 
-from bot import audit
+from bot.db import audit
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15

@@ -2,7 +2,7 @@
 
 Why: texting has its own conventions (carrier opt-out keywords, 1,600-character bodies, no buttons,
 no markdown) and they must be right for every message. Keeping them as plain functions, free of
-Sanic and Rasa, lets table-driven tests pin each rule down; `bot.channels.sms` only wires them up.
+Sanic and Rasa, lets table-driven tests pin each rule down; `bot.rasa_plugins.sms.channel` only wires them up.
 """
 
 from __future__ import annotations

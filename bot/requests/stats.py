@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.workflow import FINAL_STATUSES, STATUSES
+from bot.requests.workflow import FINAL_STATUSES, STATUSES
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from typing import Optional
 
 from sqlalchemy import select, update
 
-from bot import audit
-from bot.workflow import FINAL_STATUSES
+from bot.db import audit
+from bot.requests.workflow import FINAL_STATUSES
 
 # Columns of mediation_requests that hold personal data (or lead to it) and are nulled by a purge.
 PERSONAL_FIELDS = (

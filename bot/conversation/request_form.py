@@ -167,33 +167,3 @@ def is_stored_date(value: Any) -> bool:
         return True
     except ValueError:
         return False
-
-
-def draft_from_slots(values: Mapping[str, Any]):
-    """Turn the form's slot values into the RequestDraft the service stores (only what the form asked)."""
-    from bot.requests_service import RequestDraft
-
-    method = values.get("req_contact_method")
-    raw_date = values.get("elig_incident_date")
-    try:
-        incident_date = date.fromisoformat(str(raw_date)) if raw_date else None
-    except ValueError:  # "unknown": the resident wasn't sure
-        incident_date = None
-    language = optional(values.get("req_language")) or "English"
-    return RequestDraft(
-        name=str(values.get("req_name") or ""),
-        preferred_contact=str(method or ""),
-        phone=optional(values.get("req_phone")) if method in ("call", "text") else None,
-        email=optional(values.get("req_email")) if method == "email" else None,
-        complaint_number=optional(values.get("req_complaint_number")),
-        incident_date=incident_date,
-        incident_location=str(values.get("req_incident_location") or ""),
-        officer=optional(values.get("req_officer")),
-        description=str(values.get("req_description") or ""),
-        availability=str(values.get("req_availability") or ""),
-        language=language,
-        interpreter_needed=values.get("req_interpreter") == "yes" and language.lower() != "english",
-        accessibility_needs=optional(values.get("req_accessibility")),
-        eligibility_outcome=str(values.get("eligibility_outcome") or "needs_staff_review"),
-        eligibility_reasons=list(values.get("eligibility_reasons") or []),
-    )

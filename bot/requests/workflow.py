@@ -97,7 +97,7 @@ def change_status(session, request, to_status: str, actor: str, *, now: Optional
     Raises TransitionRefused (nothing written) when the workflow does not allow the move.
     The caller owns the unit of work (commit/rollback).
     """
-    from bot import audit
+    from bot.db import audit
     from bot.db.models import StatusEvent
 
     from_status = request.status

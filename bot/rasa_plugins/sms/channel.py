@@ -17,7 +17,7 @@ body with a 500. This channel:
 
 credentials.yml:
 
-    bot.channels.sms.SmsInput:
+    bot.rasa_plugins.sms.channel.SmsInput:
       auth_token: ${TWILIO_AUTH_TOKEN}
       public_url: ${SMS_PUBLIC_URL}
       sender_key: ${SMS_SENDER_KEY}
@@ -36,8 +36,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from bot.channels import sms_text
-from bot.channels.pending_options import PendingOptions
+from bot.rasa_plugins.sms import text as sms_text
+from bot.rasa_plugins.sms.pending_options import PendingOptions
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class SmsInput(InputChannel):
     @property
     def optouts(self):
         if self._optouts is None:
-            from bot.channels.optout import OptOutStore
+            from bot.requests.sms_optouts import OptOutStore
 
             self._optouts = OptOutStore(self._database_url)
         return self._optouts

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from bot.db import crypto
+from bot.requests.store import is_unreachable, log_unreachable, notify_stored, store_record
 from bot.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -153,8 +154,6 @@ def flush(settings: Optional[Settings] = None, *, wait: bool = False) -> FlushRe
     Only one flush runs at a time in a process; with `wait=False` a concurrent call returns at once.
     Delivery is idempotent, so flushes in several processes are safe too.
     """
-    from bot.requests_service import _is_unreachable, _log_unreachable, notify_stored, store_record
-
     settings = settings or get_settings()
     if not _delivery_lock.acquire(blocking=wait):
         return FlushReport(delivered=0, remaining=len(pending_files(settings)), unreachable=False)
@@ -165,10 +164,10 @@ def flush(settings: Optional[Settings] = None, *, wait: bool = False) -> FlushRe
             try:
                 reference, duplicate = store_record(record, settings, via="outbox")
             except Exception as exc:
-                if not _is_unreachable(exc):
+                if not is_unreachable(exc):
                     log.error("Outbox delivery of %s failed: %s", record.get("reference"), type(exc).__name__)
                     continue
-                _log_unreachable(exc, "outbox delivery")
+                log_unreachable(exc, "outbox delivery")
                 unreachable = True
                 break
             path.unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-"""The program's answers, loaded from `bot/content/answers.yml` and checked on load.
+"""The program's answers, loaded from `bot/content/en/answers.yml` and checked on load.
 
 Why: facts about the program (and the honest "OCC staff will confirm" wording of what the program page does
 not say) must live in one reviewable file that staff can edit; a bad edit should fail loudly at start-up,
@@ -17,7 +17,7 @@ import yaml
 
 from bot.text import MAX_MESSAGE_CHARS
 
-DEFAULT_PATH = Path(__file__).parent / "content" / "answers.yml"
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "content" / "en" / "answers.yml"
 SOURCES = {"program_page", "kc_rule", "general"}
 _CONFIRM_WORDS = ("staff will confirm", "occ staff will confirm")
 

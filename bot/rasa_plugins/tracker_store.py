@@ -16,11 +16,11 @@ from typing import Any, Dict, Iterable, Optional, Text
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import rasa_speedups
+from bot.rasa_plugins import speedups
 
 # The Rasa server imports this module at start-up (endpoints.yml), which makes it the place to apply our one
-# measured fix to Rasa (see bot/rasa_speedups.py).
-rasa_speedups.apply()
+# measured fix to Rasa (see bot/speedups.py).
+speedups.apply()
 
 
 class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):

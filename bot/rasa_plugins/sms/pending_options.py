@@ -16,7 +16,7 @@ import time
 from collections import OrderedDict
 from typing import Callable, Optional
 
-from bot.channels.sms_text import Option, match_option
+from bot.rasa_plugins.sms.text import Option, match_option
 
 DEFAULT_TTL_SECONDS = 30 * 60
 DEFAULT_MAX_ENTRIES = 10_000
