@@ -7,7 +7,7 @@ PY          := $(VENV)/bin/python
 RASA        := $(VENV)/bin/rasa
 SPACY_MODEL := var/spacy/en_mediation
 MODEL       := models/mediation.tar.gz
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+TRAIN_INPUTS := config.yml endpoints.yml $(wildcard domain/*.yml) $(shell find data -name "*.yml" 2>/dev/null)
 
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -38,7 +38,7 @@ $(SPACY_MODEL)/meta.json: $(VENV)/.installed $(wildcard bot/nlp/*.py)
 spacy: $(SPACY_MODEL)/meta.json  ## Build the local spaCy pipeline (no download)
 
 $(MODEL): $(VENV)/.installed $(SPACY_MODEL)/meta.json $(TRAIN_INPUTS)
-	$(RASA) train --fixed-model-name mediation --out models --num-threads 2
+	$(RASA) train --domain domain --fixed-model-name mediation --out models --num-threads 2
 	@touch $@
 
 train: $(MODEL)  ## Train the model, only when data, config or domain changed
@@ -70,11 +70,11 @@ format: install  ## Apply ruff's formatting and safe fixes
 	$(VENV)/bin/ruff check --fix .
 
 validate: install  ## Check the training data and domain
-	$(RASA) data validate --fail-on-warnings
+	$(RASA) data validate --domain domain --fail-on-warnings
 
 test: install spacy train node chromium  ## Set up, then run every test
 	$(PY) scripts/check_nlu_overlap.py
-	$(RASA) data validate --fail-on-warnings
+	$(RASA) data validate --domain domain --fail-on-warnings
 	$(PY) -m pytest -ra
 
 test-fast: install  ## Unit and database tests only (no Rasa server, no browser)

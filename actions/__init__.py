@@ -1,25 +1,24 @@
 """Rasa SDK actions. They only translate between Rasa (slots, events, messages) and the rules in `bot/`.
 
 Split by concern like financial-demo: answers, safety and fallback (`answers.py`), the eligibility check
-(`eligibility.py`), the request form (`request_form.py`), submitting (`submit.py`), status lookup (`status.py`).
+(`eligibility.py`), the request form (`request_form.py`), submitting (`submit.py`), status look-up
+(`status.py`); every form's validation shares one base class (`forms.py`) and the speaking helpers
+(`common.py`).
 """
 
-import os
-
+from bot.conversation.dates import warm_up
+from bot.requests.outbox import start_background_delivery
 from bot.settings import get_settings
 
 # Read the settings now, so a production server without its encryption key refuses to start with a clear
 # message, instead of failing at the first resident's submission.
-get_settings()
+settings = get_settings()
 
 from actions import answers, eligibility, request_form, status, submit  # noqa: E402,F401  (registers actions)
-from bot.nlp import load_pipeline  # noqa: E402
 
 # Load the spaCy pipeline (dates in residents' words) now, not during the first resident's date question.
-load_pipeline()
+warm_up()
 
-if os.environ.get("MEDIATION_BACKGROUND_DELIVERY") == "1":
+if settings.background_delivery:
     # Requests spooled while the database was down are delivered as soon as it is back.
-    from bot.requests.outbox import start_background_delivery
-
-    start_background_delivery(interval_seconds=float(os.environ.get("MEDIATION_DELIVERY_INTERVAL", "30")))
+    start_background_delivery(interval_seconds=settings.delivery_interval_seconds)

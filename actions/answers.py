@@ -1,4 +1,4 @@
-"""Program answers, safety, hand-off and fallback: the actions that speak from bot/content/answers.yml."""
+"""Program answers, safety, hand-off, fallback and stopping: the actions that aren't part of a form."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import answer_for_intent, latest_intent, latest_text, say
-from bot.conversation.answers import default_answers
-from bot.conversation.intent_labels import label_for
+from actions.common import catalogue_for, latest_intent, latest_text, policy, speak, speak_answer
+from bot.conversation import request_form as rf
+from bot.conversation.catalogue import say
+from bot.conversation.fallback import did_you_mean
 from bot.conversation.safety import safety_messages
 
 
@@ -20,8 +21,8 @@ class ActionAnswerFaq(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         intent, _ = latest_intent(tracker)
-        if not answer_for_intent(dispatcher, intent):
-            dispatcher.utter_message(response="utter_ask_rephrase")
+        if not speak_answer(dispatcher, tracker, intent):
+            speak(dispatcher, tracker, [say("utter_ask_rephrase")])
         return []
 
 
@@ -30,7 +31,7 @@ class ActionHumanHandoff(Action):
         return "action_human_handoff"
 
     async def run(self, dispatcher, tracker, domain):
-        answer_for_intent(dispatcher, "human_handoff")
+        speak_answer(dispatcher, tracker, "human_handoff")
         return []
 
 
@@ -41,7 +42,7 @@ class ActionEmergency(Action):
         return "action_emergency"
 
     async def run(self, dispatcher, tracker, domain):
-        say(dispatcher, safety_messages(latest_text(tracker)))
+        speak(dispatcher, tracker, safety_messages(latest_text(tracker)))
         return []
 
 
@@ -52,19 +53,12 @@ class ActionDefaultAskAffirmation(Action):
         return "action_default_ask_affirmation"
 
     async def run(self, dispatcher, tracker, domain):
-        ranking = [
-            r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") not in {"nlu_fallback", None}
-        ]
-        buttons = []
-        for candidate in ranking[:2]:
-            label = label_for(candidate["name"])
-            if label:
-                buttons.append({"title": label, "payload": f"/{candidate['name']}"})
-        buttons.append({"title": "Something else", "payload": "/out_of_scope"})
-        if len(buttons) == 1:
-            dispatcher.utter_message(response="utter_ask_rephrase")
+        cat = catalogue_for(tracker)
+        buttons = did_you_mean(tracker.latest_message.get("intent_ranking") or [], has_label=cat.__contains__)
+        if not buttons:
+            speak(dispatcher, tracker, [say("utter_ask_rephrase")])
             return []
-        dispatcher.utter_message(text="Sorry, I'm not sure I understood. Did you mean one of these?", buttons=buttons)
+        speak(dispatcher, tracker, [say("fallback.did_you_mean")], buttons=buttons)
         return []
 
 
@@ -75,14 +69,7 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher, tracker, domain):
-        phone = default_answers().phone
-        say(
-            dispatcher,
-            [
-                "Sorry, I still didn't get that. I can explain mediation, check whether it may be open to you, "
-                f"or help you request it. You can also call the Office of Community Complaints at {phone}."
-            ],
-        )
+        speak(dispatcher, tracker, [say("fallback.final")])
         return [UserUtteranceReverted()]
 
 
@@ -93,19 +80,12 @@ class ActionCancelForm(Action):
         return "action_cancel_form"
 
     async def run(self, dispatcher, tracker, domain):
-        from bot.conversation.request_form import FORM_SLOTS
-
         form = tracker.active_loop.get("name") if tracker.active_loop else None
         if form == "mediation_request_form":
-            dispatcher.utter_message(text="OK, I've stopped. Nothing from your request was saved.")
-            slots = list(FORM_SLOTS) + ["req_correcting"]
+            message, slots = say("stopped.request"), list(rf.FORM_SLOTS) + ["req_correcting"]
         elif form == "status_form":
-            dispatcher.utter_message(text="OK, I've stopped looking that up.")
-            slots = ["status_reference", "status_contact"]
+            message, slots = say("stopped.status"), ["status_reference", "status_contact"]
         else:
-            dispatcher.utter_message(text="OK, I've stopped the check. Nothing was saved.")
-            from bot.eligibility import current_policy
-
-            slots = [rule.slot for rule in current_policy().rules]
-        dispatcher.utter_message(response="utter_stopped")
+            message, slots = say("stopped.check"), [rule.slot for rule in policy().rules]
+        speak(dispatcher, tracker, [message, say("utter_stopped")])
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in slots]

@@ -1,4 +1,8 @@
-"""Helpers every action uses to read the tracker and speak, so actions stay short and alike."""
+"""Helpers every action uses to read the tracker and to speak from the catalogue.
+
+Why: actions only translate. Reading the message, the intent and the conversation's language, and turning
+catalogue speech into Rasa messages, is the same everywhere, so it is written once here.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,12 @@ from typing import Any, Iterable, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.conversation.answers import default_answers
-from bot.conversation.safety import is_emergency, safety_messages
-from bot.text import clean_text, looks_like_question, split_message
+from bot.conversation.catalogue import DEFAULT_LANGUAGE, Catalogue, Speech, catalogue
+from bot.eligibility import Policy, current_policy
+from bot.settings import get_settings
+from bot.text import clean_text, split_message
 
-FAQ_PREFIX = "faq_"
-QUESTION_CONFIDENCE = 0.5  # calibrated probabilities over ~40 intents: 0.5 is a clear winner
+LANGUAGE_SLOT = "language"
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -32,45 +36,51 @@ def message_metadata(tracker: Tracker) -> dict[str, Any]:
     return dict(tracker.latest_message.get("metadata") or {})
 
 
-def say(dispatcher: CollectingDispatcher, messages: Iterable[str], buttons: Optional[list] = None) -> None:
-    """Send messages (each split to phone-friendly length); buttons go with the last one."""
-    chunks = [chunk for message in messages for chunk in split_message(message)]
+def policy() -> Policy:
+    """The eligibility policy in force: settings.policy_file (an edited copy) or the packaged one.
+
+    Re-read whenever the file changes, so staff edits apply without restarting the action server, and a
+    broken edit fails loudly instead of silently using an old copy.
+    """
+    return current_policy(get_settings().policy_file)
+
+
+def catalogue_for(tracker: Tracker) -> Catalogue:
+    """The catalogue of the conversation's language."""
+    return catalogue(tracker.get_slot(LANGUAGE_SLOT) or DEFAULT_LANGUAGE)
+
+
+def render_buttons(cat: Catalogue, buttons: Optional[Iterable[dict]]) -> list[dict]:
+    return [{"title": cat.render(b["title"]), "payload": b["payload"]} for b in buttons or []]
+
+
+def speak(
+    dispatcher: CollectingDispatcher, tracker: Tracker, items: Iterable[Speech], buttons: Optional[list] = None
+) -> None:
+    """Say each item (split to phone-friendly length); buttons go with the last message."""
+    cat = catalogue_for(tracker)
+    chunks = [chunk for item in items for chunk in split_message(cat.render(item))]
     for i, chunk in enumerate(chunks):
         if buttons and i == len(chunks) - 1:
-            dispatcher.utter_message(text=chunk, buttons=buttons)
+            dispatcher.utter_message(text=chunk, buttons=render_buttons(cat, buttons))
         else:
             dispatcher.utter_message(text=chunk)
 
 
-def answer_for_intent(dispatcher: CollectingDispatcher, intent: Optional[str]) -> bool:
-    """Say the program answer for an FAQ intent; False when there is none."""
-    messages = default_answers().messages(intent or "")
+def speak_key(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, **fields: Any) -> None:
+    """Say catalogue message `key` with its own buttons."""
+    cat = catalogue_for(tracker)
+    buttons = cat.buttons(key, **fields)
+    dispatcher.utter_message(text=cat.text(key, **fields), buttons=buttons or None)
+
+
+def speak_answer(dispatcher: CollectingDispatcher, tracker: Tracker, topic: Optional[str]) -> bool:
+    """Say the program answer for a topic (an FAQ intent); False when there is none."""
+    messages = catalogue_for(tracker).answer(topic or "")
     if not messages:
         return False
-    say(dispatcher, messages)
+    speak(dispatcher, tracker, messages)
     return True
-
-
-def handle_interruption(dispatcher: CollectingDispatcher, tracker: Tracker, *, free_text: bool) -> bool:
-    """Inside a form: answer danger or a clear question instead of storing the text as an answer.
-
-    Returns True when the message was an interruption (the slot must stay empty so the form asks again).
-    Danger always interrupts. For free-text questions (name, description...) a message only counts as a
-    question when the model is confident AND it reads like a question, so a description that happens to
-    mention discipline is still kept as the description.
-    """
-    text = latest_text(tracker)
-    intent, confidence = latest_intent(tracker)
-    if is_emergency(text, intent, confidence):
-        say(dispatcher, safety_messages(text))
-        # The model's emergency intent means the message is about danger, not an answer: keep the slot empty.
-        # A keyword match alone still gets the 911 message, but the answer is kept (nothing is lost).
-        return intent == "emergency"
-    if intent and intent.startswith(FAQ_PREFIX) and confidence >= QUESTION_CONFIDENCE:
-        if not free_text or looks_like_question(text):
-            answer_for_intent(dispatcher, intent)
-            return True
-    return False
 
 
 def answer_value(tracker: Tracker, value: Any) -> str:

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
-from actions.common import handle_interruption, latest_intent, latest_text, say
+from actions.common import catalogue_for, latest_intent, latest_text, policy, speak
+from actions.forms import FormValidation
+from bot.conversation.catalogue import catalogue
 from bot.eligibility import (
+    Policy,
     buttons_for,
-    current_policy,
     evaluate,
     extract_answers,
     format_outcome,
@@ -24,19 +26,17 @@ from bot.eligibility import (
 DATE_SLOT = "elig_incident_date"
 
 
-def policy():
-    # Re-read whenever the file changes: staff edits apply without restarting the action server, and a
-    # broken edit fails this action loudly instead of silently using an old copy.
-    return current_policy()
-
-
-def answers_from(tracker: Tracker, pol) -> dict[str, Optional[str]]:
+def answers_from(tracker: Tracker, pol: Policy) -> dict[str, Optional[str]]:
     return {rule.slot: tracker.get_slot(rule.slot) for rule in pol.rules}
 
 
-class ValidateEligibilityForm(FormValidationAction):
+class ValidateEligibilityForm(FormValidation):
     def name(self) -> Text:
         return "validate_eligibility_form"
+
+    def is_free_text(self, slot: str, tracker: Tracker) -> bool:
+        rule = policy().rule_for_slot(slot)
+        return rule is None or rule.kind != "yes_no"  # yes/no questions are protected by the domain's not_intent
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         """The policy's unanswered questions, plus any answer given this turn (so it gets validated).
@@ -68,14 +68,10 @@ class ValidateEligibilityForm(FormValidationAction):
         raise AttributeError(item)
 
     def _validate_policy_slot(self, slot, value, dispatcher, tracker) -> Dict[Text, Any]:
-        pol = policy()
-        rule = next((r for r in pol.rules if r.slot == slot), None)
+        rule = policy().rule_for_slot(slot)
         if rule is None:
             return {slot: value}
         requested = tracker.get_slot("requested_slot") == slot
-        # Yes/no questions are protected by the domain's not_intent list; other answers are free text.
-        if requested and handle_interruption(dispatcher, tracker, free_text=rule.kind != "yes_no"):
-            return {slot: None}
         intent, _ = latest_intent(tracker)
         checked = interpret_answer(
             rule,
@@ -85,7 +81,7 @@ class ValidateEligibilityForm(FormValidationAction):
         )
         if checked.value is None:
             if checked.error:
-                say(dispatcher, [checked.error])
+                self.tell(dispatcher, tracker, checked.error)
             return {slot: None}
         return {slot: checked.value}
 
@@ -96,17 +92,16 @@ def _make_ask_action(rule_slot: str):
             return f"action_ask_{rule_slot}"
 
         async def run(self, dispatcher, tracker, domain):
-            pol = policy()
-            rule = next(r for r in pol.rules if r.slot == rule_slot)
-            say(dispatcher, [rule.question], buttons=buttons_for(rule))
+            rule = next(r for r in policy().rules if r.slot == rule_slot)
+            speak(dispatcher, tracker, [rule.question], buttons=buttons_for(rule))
             return []
 
     _Ask.__name__ = f"ActionAsk_{rule_slot}"
     return _Ask
 
 
-# One "ask" action per policy question. Rasa needs their names in domain.yml; a test checks they match.
-ASK_ACTIONS = {rule.slot: _make_ask_action(rule.slot) for rule in current_policy().rules}
+# One "ask" action per policy question. Rasa needs their names in the domain; a test checks they match.
+ASK_ACTIONS = {rule.slot: _make_ask_action(rule.slot) for rule in policy().rules}
 
 
 class ActionEligibilityOutcome(Action):
@@ -116,6 +111,7 @@ class ActionEligibilityOutcome(Action):
     async def run(self, dispatcher, tracker, domain):
         pol = policy()
         outcome = evaluate(pol, answers_from(tracker, pol))
-        say(dispatcher, format_outcome(outcome))
-        reasons = [{"rule": r.rule_id, "result": r.result, "reason": r.text} for r in outcome.reasons]
+        speak(dispatcher, tracker, format_outcome(outcome, catalogue_for(tracker)))
+        # Stored with the request for staff, who read English.
+        reasons = outcome.as_records(catalogue())
         return [SlotSet("eligibility_outcome", outcome.result), SlotSet("eligibility_reasons", reasons)]

@@ -1,171 +1,161 @@
-"""The mediation request form: validation of each answer, the SMS-number offer, the summary and corrections.
+"""The mediation request form: each answer checked, the SMS-number offer, the summary and corrections.
 
-Rules (which fields, summary, corrections) live in bot/request_form.py; input checks in bot/validation.py.
+Rules (which fields, summary, corrections) live in bot/conversation/request_form.py; input checks in
+bot/conversation/validation.py. This module only translates between them and Rasa.
 """
 
 from __future__ import annotations
 
-from typing import Any, List, Text
+from functools import partial
+from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     answer_value,
+    catalogue_for,
     entity_values,
-    handle_interruption,
     latest_intent,
     latest_text,
     message_metadata,
-    say,
+    policy,
+    speak,
+    speak_key,
 )
+from actions.forms import FormValidation
 from bot.conversation import request_form as rf
 from bot.conversation import validation as v
-from bot.eligibility import current_policy, interpret_answer
+from bot.conversation.catalogue import say
+from bot.eligibility import interpret_answer
 from bot.text import pack_lines
 
 SMS_FROM = "sms_from"
+YES_NO_SLOTS = frozenset({"req_interpreter", "req_consent", "req_confirm"})
 
 
-def _yes_no(tracker: Tracker, value: Any) -> str | None:
+def _yes_no(tracker: Tracker, value: Any) -> Optional[str]:
     intent, _ = latest_intent(tracker)
     return v.interpret_yes_no(str(value or ""), intent)
 
 
-def _sms_number(tracker: Tracker) -> str | None:
+def _sms_number(tracker: Tracker) -> Optional[str]:
     number = message_metadata(tracker).get(SMS_FROM)
     if not number:
         return None
     return v.normalize_phone(str(number)).value
 
 
-class ValidateMediationRequestForm(FormValidationAction):
+class ValidateMediationRequestForm(FormValidation):
     def name(self) -> Text:
         return "validate_mediation_request_form"
+
+    def is_free_text(self, slot: str, tracker: Tracker) -> bool:
+        return slot not in YES_NO_SLOTS
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         return rf.required_slots(tracker.slots)
 
-    # --- free text --------------------------------------------------------------------------------------
-    def _free_text(self, slot, check, dispatcher, tracker, value):
-        if handle_interruption(dispatcher, tracker, free_text=True):
-            return {slot: None}
-        checked = check(answer_value(tracker, value))
-        if checked.error:
-            say(dispatcher, [checked.error])
-            return {slot: None}
-        return {slot: checked.value if checked.value not in (None, "") else rf.NONE}
+    def _typed(self, slot, check, dispatcher, tracker, value) -> Dict[Text, Any]:
+        """An answer in the resident's words, checked by `check`; an accepted blank becomes rf.NONE."""
+        return self.checked(slot, check(answer_value(tracker, value)), dispatcher, tracker, empty=rf.NONE)
 
+    # --- free text --------------------------------------------------------------------------------------
     async def validate_req_name(self, value, dispatcher, tracker, domain):
-        return self._free_text("req_name", v.check_name, dispatcher, tracker, value)
+        return self._typed("req_name", v.check_name, dispatcher, tracker, value)
 
     async def validate_req_incident_location(self, value, dispatcher, tracker, domain):
-        return self._free_text(
-            "req_incident_location", lambda t: v.check_short_text(t, "the place"), dispatcher, tracker, value
-        )
+        check = partial(v.check_short_text, what=say("what.place"))
+        return self._typed("req_incident_location", check, dispatcher, tracker, value)
 
     async def validate_req_description(self, value, dispatcher, tracker, domain):
-        return self._free_text("req_description", v.check_description, dispatcher, tracker, value)
+        return self._typed("req_description", v.check_description, dispatcher, tracker, value)
 
     async def validate_req_availability(self, value, dispatcher, tracker, domain):
-        return self._free_text(
-            "req_availability", lambda t: v.check_short_text(t, "your availability"), dispatcher, tracker, value
-        )
+        check = partial(v.check_short_text, what=say("what.availability"))
+        return self._typed("req_availability", check, dispatcher, tracker, value)
 
     async def validate_req_complaint_number(self, value, dispatcher, tracker, domain):
-        return self._free_text("req_complaint_number", v.check_complaint_number, dispatcher, tracker, value)
+        return self._typed("req_complaint_number", v.check_complaint_number, dispatcher, tracker, value)
 
     async def validate_req_officer(self, value, dispatcher, tracker, domain):
         intent, _ = latest_intent(tracker)
-        if intent in ("dont_know", "deny"):
+        if rf.doesnt_know_officer(intent):
             return {"req_officer": rf.NONE}
-        return self._free_text(
-            "req_officer", lambda t: v.check_short_text(t, "the name or badge"), dispatcher, tracker, value
-        )
+        check = partial(v.check_short_text, what=say("what.officer"))
+        return self._typed("req_officer", check, dispatcher, tracker, value)
 
     async def validate_req_accessibility(self, value, dispatcher, tracker, domain):
         intent, _ = latest_intent(tracker)
-        text = answer_value(tracker, value).strip().lower()
-        if intent == "deny" or text in {"none", "no", "nope", "n/a", "na", "nothing", "no thanks"}:
+        if rf.says_no_needs(answer_value(tracker, value), intent):
             return {"req_accessibility": rf.NONE}
-        return self._free_text(
-            "req_accessibility", lambda t: v.check_short_text(t, "your accessibility needs"), dispatcher, tracker, value
-        )
+        check = partial(v.check_short_text, what=say("what.accessibility"))
+        return self._typed("req_accessibility", check, dispatcher, tracker, value)
 
     # --- contact ----------------------------------------------------------------------------------------
     async def validate_req_contact_method(self, value, dispatcher, tracker, domain):
-        return self._free_text("req_contact_method", v.parse_contact_method, dispatcher, tracker, value)
+        return self._typed("req_contact_method", v.parse_contact_method, dispatcher, tracker, value)
 
     async def validate_req_phone(self, value, dispatcher, tracker, domain):
         sms_number = _sms_number(tracker)
         if sms_number and not tracker.get_slot("sms_number_declined"):
-            answer = _yes_no(tracker, value)
-            if answer == "yes":
+            choice = rf.sms_number_choice(_yes_no(tracker, value))
+            if choice == "use":
                 return {"req_phone": sms_number}
-            if answer in ("no", "unknown"):
+            if choice == "declined":
                 return {"req_phone": None, "sms_number_declined": True}
-        return self._free_text("req_phone", v.normalize_phone, dispatcher, tracker, value)
+        return self._typed("req_phone", v.normalize_phone, dispatcher, tracker, value)
 
     async def validate_req_email(self, value, dispatcher, tracker, domain):
-        return self._free_text("req_email", v.normalize_email, dispatcher, tracker, value)
+        return self._typed("req_email", v.normalize_email, dispatcher, tracker, value)
 
     async def validate_elig_incident_date(self, value, dispatcher, tracker, domain):
         if tracker.get_slot("requested_slot") != "elig_incident_date" and rf.is_stored_date(value):
             return {"elig_incident_date": value}  # already answered in the eligibility check
-        if handle_interruption(dispatcher, tracker, free_text=True):
-            return {"elig_incident_date": None}
-        rule = next(r for r in current_policy().rules if r.slot == "elig_incident_date")
+        rule = policy().rule("incident_date")
         intent, _ = latest_intent(tracker)
         checked = interpret_answer(
             rule, str(value or ""), intent=intent, entities=tracker.latest_message.get("entities") or []
         )
         if checked.value is None:
             if checked.error:
-                say(dispatcher, [checked.error])
+                self.tell(dispatcher, tracker, checked.error)
             return {"elig_incident_date": None}
         return {"elig_incident_date": checked.value}
 
     # --- language ---------------------------------------------------------------------------------------
     async def validate_req_language(self, value, dispatcher, tracker, domain):
-        return self._free_text("req_language", v.parse_language, dispatcher, tracker, value)
+        return self._typed("req_language", v.parse_language, dispatcher, tracker, value)
 
     async def validate_req_interpreter(self, value, dispatcher, tracker, domain):
-        if handle_interruption(dispatcher, tracker, free_text=False):
-            return {"req_interpreter": None}
         answer = _yes_no(tracker, value)
         if answer is None:
-            say(dispatcher, ["Please answer yes or no: would you like an interpreter?"])
+            self.tell(dispatcher, tracker, say("request.interpreter_retry"))
             return {"req_interpreter": None}
         return {"req_interpreter": "yes" if answer == "yes" else "no"}
 
     # --- consent and confirmation -----------------------------------------------------------------------
     async def validate_req_consent(self, value, dispatcher, tracker, domain):
-        if handle_interruption(dispatcher, tracker, free_text=False):
-            return {"req_consent": None}
         answer = _yes_no(tracker, value)
-        if answer == "yes":
-            return {"req_consent": "yes"}
-        if answer == "no":
-            return {"req_consent": "no"}
-        say(dispatcher, ["I can only send your request with your agreement. Please answer yes or no."])
+        if answer in ("yes", "no"):
+            return {"req_consent": answer}
+        self.tell(dispatcher, tracker, say("request.consent_retry"))
         return {"req_consent": None}
 
     async def validate_req_confirm(self, value, dispatcher, tracker, domain):
-        if handle_interruption(dispatcher, tracker, free_text=False):
-            return {"req_confirm": None}
         intent, _ = latest_intent(tracker)
-        answer = _yes_no(tracker, value)
-        field = rf.field_from_text(latest_text(tracker), entity_values(tracker, "field"))
-        correcting = bool(tracker.get_slot("req_correcting"))
-        wants_change = correcting or intent in ("correct_field", "deny") or answer is None
-        if field and wants_change:
-            say(dispatcher, [f"OK, let's change: {field.label.lower()}."])
-            events = {slot: None for slot in rf.slots_to_clear(field)}
+        labels = {f.key: catalogue_for(tracker).render(f.label) for f in rf.FIELDS}
+        field = rf.field_from_text(latest_text(tracker), entity_values(tracker, "field"), labels)
+        step = rf.confirm_step(_yes_no(tracker, value), intent, field, bool(tracker.get_slot("req_correcting")))
+        if step.action == "change" and step.field is not None:
+            self.tell(dispatcher, tracker, say("request.change_field", field=step.field.label))
+            events: Dict[Text, Any] = {slot: None for slot in rf.slots_to_clear(step.field)}
             events.update({"req_confirm": None, "req_correcting": False})
             return events
-        if not correcting and answer == "yes" and intent != "correct_field":
+        if step.action == "send":
             return {"req_confirm": rf.CONFIRM_YES, "req_correcting": False}
-        if correcting:
-            say(dispatcher, ["Sorry, I didn't catch which part. Please pick one below."])
+        if step.retry:
+            self.tell(dispatcher, tracker, say("request.which_part_retry"))
         return {"req_confirm": None, "req_correcting": True}
 
 
@@ -175,18 +165,12 @@ class ActionAskReqPhone(Action):
     def name(self) -> Text:
         return "action_ask_req_phone"
 
-    async def run(self, dispatcher, tracker, domain):
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
         number = _sms_number(tracker)
         if number and not tracker.get_slot("sms_number_declined"):
-            dispatcher.utter_message(
-                text=f"Can OCC staff reach you at the number you're texting from (ending in {number[-4:]})?",
-                buttons=[
-                    {"title": "Yes, use this number", "payload": "/affirm"},
-                    {"title": "Use a different number", "payload": "/deny"},
-                ],
-            )
+            speak_key(dispatcher, tracker, "ask.req_phone_sms", last_digits=number[-4:])
         else:
-            dispatcher.utter_message(text="What phone number should OCC staff use? For example 816-555-0134.")
+            speak_key(dispatcher, tracker, "ask.req_phone")
         return []
 
 
@@ -196,19 +180,15 @@ class ActionAskReqConfirm(Action):
     def name(self) -> Text:
         return "action_ask_req_confirm"
 
-    async def run(self, dispatcher, tracker, domain):
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
+        cat = catalogue_for(tracker)
         if tracker.get_slot("req_correcting"):
-            buttons = [{"title": label, "payload": label} for label in rf.CORRECTABLE_LABELS]
-            dispatcher.utter_message(text="Which part would you like to change?", buttons=buttons)
+            labels = [cat.render(field.label) for field in rf.CORRECTABLE]
+            buttons = [{"title": label, "payload": label} for label in labels]
+            speak(dispatcher, tracker, [say("request.which_part")], buttons=buttons)
             return []
-        for message in pack_lines(["Here is your request:", *rf.summary_lines(tracker.slots)]):
+        lines = [cat.text("request.summary_heading"), *(cat.render(line) for line in rf.summary_lines(tracker.slots))]
+        for message in pack_lines(lines):
             dispatcher.utter_message(text=message)
-        dispatcher.utter_message(
-            text='Is everything correct? You can also name a part to change it, like "the phone number".',
-            buttons=[
-                {"title": "Yes, send it", "payload": "/affirm"},
-                {"title": "Change something", "payload": "/deny"},
-                {"title": "Cancel request", "payload": "/stop"},
-            ],
-        )
+        speak_key(dispatcher, tracker, "request.confirm")
         return []

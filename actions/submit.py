@@ -8,13 +8,12 @@ from typing import Text
 from rasa_sdk import Action
 from rasa_sdk.events import FollowupAction, SlotSet
 
-from actions.common import message_metadata, say
+from actions.common import message_metadata, speak
 from bot.conversation import request_form as rf
-from bot.conversation.answers import default_answers
+from bot.conversation.catalogue import say
 from bot.requests import draft_from_form, submit_request
 
 log = logging.getLogger(__name__)
-CONTACT_WORDS = {"call": "by phone", "text": "by text message", "email": "by email"}
 
 
 def _channel(tracker) -> str:
@@ -34,15 +33,8 @@ class ActionSubmitRequest(Action):
         return "action_submit_request"
 
     async def run(self, dispatcher, tracker, domain):
-        phone = default_answers().phone
         if tracker.get_slot("req_consent") != "yes" or tracker.get_slot("req_confirm") != rf.CONFIRM_YES:
-            say(
-                dispatcher,
-                [
-                    "Understood. Nothing has been saved. If you'd like to ask for mediation without using this chat, "
-                    f"call the Office of Community Complaints at {phone}."
-                ],
-            )
+            speak(dispatcher, tracker, [say("submit.not_sent")])
             return _reset_events()
 
         draft = draft_from_form(tracker.slots)
@@ -51,38 +43,16 @@ class ActionSubmitRequest(Action):
         except Exception as exc:  # noqa: BLE001 - the resident must get an answer whatever failed
             # Only the error's type: database errors can carry the submitted values in their message.
             log.error("Submitting a mediation request failed: %s", type(exc).__name__)
-            say(
-                dispatcher,
-                [
-                    "Sorry, something went wrong and I couldn't save your request. Your answers are still here: "
-                    'check the summary and press "Yes, send it" to try again in a moment, or call the Office of '
-                    f"Community Complaints at {phone}."
-                ],
-            )
+            speak(dispatcher, tracker, [say("submit.failed")])
             # Reopen the form with every answer kept: it asks only the confirmation again (the summary).
             return [SlotSet("req_confirm", None), FollowupAction("mediation_request_form")]
 
-        how = CONTACT_WORDS.get(draft.preferred_contact, "")
+        how = say(f"how.{draft.preferred_contact}")
         if result.stored:
-            say(
-                dispatcher,
-                [
-                    f"Thank you. Your request has been sent to the Office of Community Complaints. "
-                    f"Your reference is {result.reference}.",
-                    f"OCC staff will contact you {how} to talk about next steps. "
-                    "Keep your reference to check the status "
-                    "here any time.",
-                ],
-            )
+            said = [say("submit.stored", reference=result.reference), say("submit.stored_next", how=how)]
         else:
-            say(
-                dispatcher,
-                [
-                    f"Thank you. Our system is having trouble right now, but your request is saved safely and will be "
-                    f"delivered automatically. Your reference is {result.reference}, and it stays valid.",
-                    f"OCC staff will contact you {how} once it arrives. If it's urgent, call {phone}.",
-                ],
-            )
+            said = [say("submit.spooled", reference=result.reference), say("submit.spooled_next", how=how)]
+        speak(dispatcher, tracker, said)
         return _reset_events() + [SlotSet("request_reference", result.reference)]
 
 
@@ -93,13 +63,5 @@ class ActionNotEligibleRequest(Action):
         return "action_not_eligible_request"
 
     async def run(self, dispatcher, tracker, domain):
-        phone = default_answers().phone
-        say(
-            dispatcher,
-            [
-                "From your answers, mediation doesn't look possible for this incident, but the Office of Community "
-                "Complaints makes the final decision. You can still file a complaint for investigation, or call "
-                f"OCC at {phone} to talk it through."
-            ],
-        )
+        speak(dispatcher, tracker, [say("submit.not_eligible")])
         return []

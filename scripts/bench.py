@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Latency, throughput and memory of our assistant next to a vanilla `rasa init` bot, measured in one run.
 
-Why: issue 2 sets targets *relative* to a vanilla Rasa bot (p95 ≤ 1.5×, throughput ≥ 0.8×) because absolute
+Why: the project sets targets *relative* to a vanilla Rasa bot (p95 ≤ 1.5×, throughput ≥ 0.8×) because absolute
 numbers depend on the machine and on whatever else it is doing. Measuring both bots in the same run, on the
 same machine, under the same background load, is the only comparison that means anything. The load phases
 alternate (vanilla, ours, ours, vanilla, ...) so a change in background load during the run hits both alike.
@@ -37,7 +37,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,6 +49,9 @@ from pathlib import Path
 from typing import Callable, Optional
 
 import requests
+
+from bot.cli import launcher
+from bot.cli.launcher import Processes, free_port, tail
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -125,90 +127,6 @@ def our_script(i: int) -> list[str]:
 
 def vanilla_script(i: int) -> list[str]:
     return VANILLA_SCRIPTS[i % len(VANILLA_SCRIPTS)]
-
-
-# --- processes -----------------------------------------------------------------------------------------------
-class Processes:
-    """Every process this run starts, each in its own process group so the whole tree can be stopped."""
-
-    def __init__(self) -> None:
-        self.procs: dict[str, subprocess.Popen] = {}
-        self.logs: dict[str, Path] = {}
-
-    def start(self, name: str, cmd: list[str], *, cwd: Path, env: dict, log: Path) -> subprocess.Popen:
-        self.logs[name] = log
-        proc = subprocess.Popen(
-            cmd, cwd=cwd, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
-        )
-        self.procs[name] = proc
-        return proc
-
-    def run(self, name: str, cmd: list[str], *, cwd: Path, env: dict, log: Path, timeout: float) -> float:
-        """Run to completion (still stoppable by stop_all); return the wall time in seconds."""
-        started = time.monotonic()
-        proc = self.start(name, cmd, cwd=cwd, env=env, log=log)
-        try:
-            code = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.stop(name)
-            raise RuntimeError(f"{name} did not finish in {timeout:.0f}s; log: {log}") from None
-        if code != 0:
-            raise RuntimeError(f"{name} failed with exit code {code}; last lines of {log}:\n{tail(log)}")
-        return time.monotonic() - started
-
-    def stop(self, name: str) -> None:
-        proc = self.procs.get(name)
-        if proc is None or proc.poll() is not None:
-            return
-        _signal_group(proc, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            _signal_group(proc, signal.SIGKILL)
-            proc.wait(timeout=10)
-
-    def stop_all(self) -> None:
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                _signal_group(proc, signal.SIGTERM)
-        for name in list(self.procs):
-            try:
-                self.stop(name)  # waits; escalates to SIGKILL
-            except Exception as exc:  # keep stopping the others
-                print(f"warning: could not stop {name}: {exc}", file=sys.stderr)
-
-
-def _signal_group(proc: subprocess.Popen, sig: int) -> None:
-    try:
-        os.killpg(proc.pid, sig)  # the group id is the child's pid (start_new_session=True)
-    except ProcessLookupError:
-        pass
-
-
-def tail(path: Path, chars: int = 3000) -> str:
-    try:
-        return path.read_text(errors="replace")[-chars:]
-    except OSError:
-        return "(no log)"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{url} exited early ({proc.returncode}); last lines of {log}:\n{tail(log)}")
-        try:
-            requests.get(url, timeout=2)
-            return time.monotonic() - started
-        except requests.RequestException:
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not come up in {timeout:.0f}s; last lines of {log}:\n{tail(log)}")
 
 
 # --- memory --------------------------------------------------------------------------------------------------
@@ -387,16 +305,7 @@ def summary(target: Target) -> dict:
 
 # --- the two bots --------------------------------------------------------------------------------------------
 def base_env() -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "RASA_TELEMETRY_ENABLED": "false",
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "PYTHONHASHSEED": "0",
-        }
-    )
-    return env
+    return launcher.base_env({"PYTHONHASHSEED": "0"})
 
 
 def prepare_vanilla(procs: Processes, tmp: Path, reuse: Optional[Path], timeout: float) -> tuple[Path, Optional[float]]:
@@ -414,8 +323,8 @@ def prepare_vanilla(procs: Processes, tmp: Path, reuse: Optional[Path], timeout:
     seconds = procs.run(
         "vanilla-init",
         [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(project)],
+        base_env(),
         cwd=project,
-        env=base_env(),
         log=tmp / "vanilla-init.log",
         timeout=timeout,
     )
@@ -430,7 +339,7 @@ def start_vanilla(procs: Processes, project: Path, tmp: Path, timeout: float) ->
     url = f"http://127.0.0.1:{port}"
     proc = procs.start(
         "vanilla-rasa",
-        [
+        [  # plain Rasa for the vanilla bot: none of our patches
             str(BIN / "rasa"),
             "run",
             "--model",
@@ -442,74 +351,32 @@ def start_vanilla(procs: Processes, project: Path, tmp: Path, timeout: float) ->
             "--credentials",
             "credentials.yml",
         ],
+        base_env(),
         cwd=project,
-        env=base_env(),
         log=tmp / "vanilla-rasa.log",
     )
     target = Target("vanilla", url, proc.pid, vanilla_script)
-    target.startup_seconds = wait_until_up(f"{url}/", proc, procs.logs["vanilla-rasa"], timeout)
+    target.startup_seconds = procs.wait_until_up("vanilla-rasa", f"{url}/", timeout)
     return target
 
 
 def start_ours(procs: Processes, tmp: Path, timeout: float, source_model: Path) -> Target:
     """Our Rasa server + action server, configured like tests/stack.py (throw-away SQLite DB and var/)."""
-    from cryptography.fernet import Fernet
-
     model = tmp / "mediation.tar.gz"
     shutil.copy2(source_model, model)
     rasa_port, action_port = free_port(), free_port()
-    var = tmp / "ours-var"
-    (var / "data").mkdir(parents=True)
-    env = base_env()
-    env.update(
-        {
-            "MEDIATION_ENV": "test",
-            "MEDIATION_VAR_DIR": str(var),
-            "DATABASE_URL": f"sqlite:///{var / 'data' / 'bench.db'}",
-            "MEDIATION_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "MEDIATION_SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
-            "MEDIATION_OUTBOX_DIR": str(var / "outbox"),
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
-            "TWILIO_AUTH_TOKEN": "bench-twilio-token",
-            "SMS_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}/webhooks/sms/webhook",
-            "SMS_SENDER_KEY": "bench-sms-sender-key",
-        }
-    )
+    env = launcher.throwaway_env(tmp / "ours-var", rasa_port, action_port, PYTHONHASHSEED="0")
     subprocess.run(
         [str(BIN / "mediation-admin"), "migrate"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120
     )
     actions = procs.start(
-        "ours-actions",
-        [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-        cwd=ROOT,
-        env=dict(env, SANIC_HOST="127.0.0.1"),
-        log=tmp / "ours-actions.log",
+        "ours-actions", launcher.action_server(action_port), launcher.action_env(env), log=tmp / "ours-actions.log"
     )
-    rasa = procs.start(
-        "ours-rasa",
-        [
-            str(BIN / "rasa"),
-            "run",
-            "--model",
-            str(model),
-            "--port",
-            str(rasa_port),
-            "--interface",
-            "127.0.0.1",
-            "--credentials",
-            "credentials.yml",
-            "--endpoints",
-            "endpoints.yml",
-        ],
-        cwd=ROOT,
-        env=env,
-        log=tmp / "ours-rasa.log",
-    )
+    rasa = procs.start("ours-rasa", launcher.rasa_server(model, rasa_port), env, log=tmp / "ours-rasa.log")
     url = f"http://127.0.0.1:{rasa_port}"
     target = Target("ours", url, rasa.pid, our_script, action_pid=actions.pid)
-    wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, procs.logs["ours-actions"], timeout)
-    target.startup_seconds = wait_until_up(f"{url}/", rasa, procs.logs["ours-rasa"], timeout)
+    procs.wait_until_up("ours-actions", f"http://127.0.0.1:{action_port}/health", timeout)
+    target.startup_seconds = procs.wait_until_up("ours-rasa", f"{url}/", timeout)
     return target
 
 
@@ -519,9 +386,11 @@ def train_ours(procs: Processes, tmp: Path, timeout: float) -> tuple[float, Path
     print(f"BENCH_TRAIN_OURS=1: training our project into {out} (--force) ...", flush=True)
     seconds = procs.run(
         "ours-train",
-        [str(BIN / "rasa"), "train", "--force", "--out", str(out), "--fixed-model-name", "bench", "--num-threads", "2"],
-        cwd=ROOT,
-        env=base_env(),
+        launcher.rasa_command(
+            "train", "--force", "--domain", "domain", "--out", str(out), "--fixed-model-name", "bench"
+        )
+        + ["--num-threads", "2"],
+        base_env(),
         log=tmp / "ours-train.log",
         timeout=timeout,
     )

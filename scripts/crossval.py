@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Cross-validate our NLU pipeline (spaCy) against the same pipeline with a plain WhitespaceTokenizer.
 
-Why: issue 2 says config.yml uses the local spaCy pipeline only if cross-validation shows it is at least as
+Why: the project uses, in config.yml, the local spaCy pipeline only if cross-validation shows it is at least as
 good as whitespace tokenisation. The two configs differ ONLY in tokenisation: the whitespace variant is
 config.yml with `SpacyNLP` + `SpacyTokenizer` replaced by `WhitespaceTokenizer` and any other spaCy-only
 component dropped; featurizers, DIET settings, seeds, fallback and our `SafetyIntentOverride` are identical.

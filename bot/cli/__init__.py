@@ -1,29 +1,20 @@
 """`mediation-admin`: the staff command line (migrate, list, show, export, users, purge, ...).
 
-Why a registry of modules: each concern keeps its commands next to its own code and tests; this file only
-assembles them. Each module in COMMAND_MODULES has `register(subparsers)`, and every subcommand sets
-`func(args) -> int` as its default.
+Why a list of modules: each concern keeps its commands in its own module; this file only assembles them.
+Each module in COMMAND_MODULES has `register(subparsers)`, and every subcommand sets `func(args) -> int`.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import importlib
 import logging
 import sys
 from typing import Optional, Sequence
 
-COMMAND_MODULES = ["bot.cli.requests_cmds", "bot.cli.staff_cmds"]
+from bot.cli import requests_cmds, staff_cmds
+from bot.settings import ConfigurationError
 
-
-def cli_actor() -> str:
-    """The audit actor for CLI actions: `cli:<os user>`."""
-    try:
-        user = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no passwd entry in some containers
-        user = "unknown"
-    return f"cli:{user}"
+COMMAND_MODULES = (requests_cmds, staff_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,15 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="show informational log messages")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            # Only bot.cli.staff_cmds may be absent (it is written separately, in parallel); anything else
-            # missing is a real error.
-            if name != "bot.cli.staff_cmds" or exc.name != name:
-                raise
-            continue
+    for module in COMMAND_MODULES:
         module.register(subparsers)
     return parser
 
@@ -57,8 +40,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    from bot.settings import ConfigurationError
-
     try:
         return int(args.func(args) or 0)
     except ConfigurationError as exc:

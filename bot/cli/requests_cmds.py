@@ -6,16 +6,20 @@ assistant share the rules (decryption, auditing, idempotent outbox delivery).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
+import secrets
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from sqlalchemy import exc as sa_exc
 
-from bot.cli import cli_actor
+from bot import requests as requests_api
+from bot.cli.common import cli_actor, database_error
+from bot.db import migrate
+from bot.requests import outbox
+from bot.settings import get_settings
 
 
 def register(subparsers) -> None:
@@ -45,38 +49,23 @@ def register(subparsers) -> None:
 
 
 def _settings():
-    from bot.settings import get_settings
-
     return get_settings()
 
 
-def _database_error(exc: Exception) -> int:
-    print(
-        f"Database error ({type(exc).__name__}). Check DATABASE_URL and that the database is running "
-        "and migrated (`mediation-admin migrate`).",
-        file=sys.stderr,
-    )
-    return 1
-
-
 def cmd_migrate(args) -> int:
-    from bot.db import migrate
-
     try:
         revision = migrate.upgrade(_settings().database_url)
     except sa_exc.SQLAlchemyError as exc:
-        return _database_error(exc)
+        return database_error(exc)
     print(f"Database schema is at revision {revision}.")
     return 0
 
 
 def cmd_list(args) -> int:
-    from bot import requests as requests_api
-
     try:
         rows = requests_api.list_requests(status=args.status, limit=args.limit, settings=_settings())
     except sa_exc.SQLAlchemyError as exc:
-        return _database_error(exc)
+        return database_error(exc)
     if not rows:
         print("No requests.")
         return 0
@@ -89,12 +78,10 @@ def cmd_list(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from bot import requests as requests_api
-
     try:
         data = requests_api.get_request(args.reference, actor=cli_actor(), settings=_settings())
     except sa_exc.SQLAlchemyError as exc:
-        return _database_error(exc)
+        return database_error(exc)
     if data is None:
         print(f"No request with reference {args.reference!r}.", file=sys.stderr)
         return 1
@@ -115,49 +102,16 @@ def cmd_show(args) -> int:
     return 0
 
 
-# Free-text fields a resident typed. Spreadsheet programs run a cell starting with one of these as a
-# formula, so such values get a leading apostrophe in CSV (phone numbers and dates are left alone).
-_FREE_TEXT = (
-    "name",
-    "email",
-    "complaint_number",
-    "incident_location",
-    "officer",
-    "description",
-    "availability",
-    "language",
-    "accessibility_needs",
-)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def render_csv(rows) -> str:
-    """CSV with the EXPORT_FIELDS header; eligibility_reasons as JSON; formula-like free text defused."""
-    from bot.requests import EXPORT_FIELDS
-
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        flat = dict(row)
-        flat["eligibility_reasons"] = json.dumps(row.get("eligibility_reasons") or [], ensure_ascii=False)
-        flat["interpreter_needed"] = "true" if row.get("interpreter_needed") else "false"
-        for field in _FREE_TEXT:
-            value = flat.get(field)
-            if isinstance(value, str) and value.startswith(_FORMULA_START):
-                flat[field] = "'" + value
-        writer.writerow({k: ("" if v is None else v) for k, v in flat.items()})
-    return out.getvalue()
-
-
 def cmd_export(args) -> int:
-    from bot import requests as requests_api
-
     try:
         rows = requests_api.export_rows(actor=cli_actor(), settings=_settings(), fmt=args.format)
     except sa_exc.SQLAlchemyError as exc:
-        return _database_error(exc)
-    text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n" if args.format == "json" else render_csv(rows)
+        return database_error(exc)
+    text = (
+        json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+        if args.format == "json"
+        else requests_api.render_csv(rows)
+    )
     if args.output:
         path = Path(args.output)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -172,8 +126,6 @@ def cmd_export(args) -> int:
 
 
 def cmd_deliver_pending(args) -> int:
-    from bot.requests import outbox
-
     report = outbox.flush(_settings(), wait=True)
     print(f"Delivered {report.delivered} request(s); {report.remaining} still waiting.")
     if report.unreachable:
@@ -183,10 +135,6 @@ def cmd_deliver_pending(args) -> int:
 
 
 def cmd_generate_key(args) -> int:
-    import secrets
-
-    from cryptography.fernet import Fernet
-
     if args.kind in ("both", "encryption"):
         key = Fernet.generate_key().decode()
         print(key if args.kind == "encryption" else f"MEDIATION_ENCRYPTION_KEY={key}")

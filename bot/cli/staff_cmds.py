@@ -12,7 +12,11 @@ import sys
 
 from sqlalchemy import exc as sa_exc
 
-from bot.cli import cli_actor
+from bot.cli.common import cli_actor, database_error
+from bot.db import crypto
+from bot.db.engine import get_engine, session_scope
+from bot.requests import retention, staff_accounts
+from bot.settings import get_settings
 
 
 def register(subparsers) -> None:
@@ -39,8 +43,6 @@ def register(subparsers) -> None:
 
 
 def _settings():
-    from bot.settings import get_settings
-
     return get_settings()
 
 
@@ -57,8 +59,6 @@ def read_password(stream=None) -> str:
 
 
 def cmd_create_user(args) -> int:
-    from bot.db.engine import get_engine, session_scope
-    from bot.requests import staff_accounts
 
     settings = _settings()
     try:
@@ -78,20 +78,12 @@ def cmd_create_user(args) -> int:
         print(f"{exc} Nothing was created.", file=sys.stderr)
         return 1
     except sa_exc.SQLAlchemyError as exc:
-        print(
-            f"Database error ({type(exc).__name__}). Check DATABASE_URL and that the database is migrated "
-            "(`mediation-admin migrate`).",
-            file=sys.stderr,
-        )
-        return 1
+        return database_error(exc)
     print(f"Created {role} account {email}. Sign in at {settings.staff_base_url}/sign-in")
     return 0
 
 
 def cmd_purge(args) -> int:
-    from bot.db import crypto
-    from bot.db.engine import get_engine, session_scope
-    from bot.requests import retention
 
     settings = _settings()
     days = settings.retention_days if args.older_than is None else args.older_than
@@ -102,12 +94,7 @@ def cmd_purge(args) -> int:
         with crypto.using(settings), session_scope(get_engine(settings.database_url)) as session:
             result = retention.purge(session, days, actor=cli_actor(), dry_run=args.dry_run)
     except sa_exc.SQLAlchemyError as exc:
-        print(
-            f"Database error ({type(exc).__name__}). Check DATABASE_URL and that the database is migrated "
-            "(`mediation-admin migrate`).",
-            file=sys.stderr,
-        )
-        return 1
+        return database_error(exc)
     verb = "Would purge" if args.dry_run else "Purged"
     print(
         f"{verb} personal data from {result.count} request(s) closed before "

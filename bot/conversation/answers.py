@@ -51,7 +51,7 @@ class Answers:
 
 
 def load_answers(path: str | os.PathLike | None = None) -> Answers:
-    path = Path(path or os.environ.get("MEDIATION_ANSWERS_FILE") or DEFAULT_PATH)
+    path = Path(path or DEFAULT_PATH)
     where = str(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -19,13 +19,16 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Optional
 from zoneinfo import ZoneInfo
 
+import dateparser
+
+from bot.conversation.catalogue import Say, say
+from bot.nlp import load_pipeline
 from bot.nlp.patterns import LABEL, WEEKDAY_ALIASES, WEEKDAYS
 
 DEFAULT_TZ = "America/Chicago"
 
-EXAMPLE_HINT = "Please give the date it happened, for example 'last Friday' or '10/3'."
-FUTURE_MESSAGE = "That date seems to be in the future. " + EXAMPLE_HINT
-UNPARSEABLE_MESSAGE = "Sorry, I couldn't work out a date from that. " + EXAMPLE_HINT
+FUTURE_MESSAGE = say("date.future")
+UNPARSEABLE_MESSAGE = say("date.unparseable")
 
 _UNKNOWN_RE = re.compile(
     r"\b(i\s+)?(don'?t know|do not know|dunno|idk|not sure|unsure|no idea|no clue|not certain|"
@@ -118,7 +121,7 @@ class DateAnswer:
 
     value: Optional[date]
     status: str
-    message: Optional[str] = None
+    message: Optional[Say] = None
 
     @property
     def ok(self) -> bool:
@@ -208,8 +211,6 @@ def _normalize_for_dateparser(span: str) -> str:
 
 
 def _dateparse(text: str, base: datetime) -> Optional[date]:
-    import dateparser
-
     settings = dict(_SETTINGS_BASE, RELATIVE_BASE=base.replace(tzinfo=None))
     try:
         parsed = dateparser.parse(text, languages=["en"], settings=settings)
@@ -235,12 +236,15 @@ def resolve_date_phrase(span: str, now: Optional[datetime] = None, tz: str = DEF
     return _dateparse(_normalize_for_dateparser(phrase), base)
 
 
+def warm_up() -> None:
+    """Load the date pipeline now (at start-up), not during the first resident's date question."""
+    load_pipeline()
+
+
 def find_date_in_text(text: Optional[str], now: Optional[datetime] = None, tz: str = DEFAULT_TZ) -> Optional[date]:
     """The first date mentioned in `text` (past or future), or None if there is none."""
     if not text or not text.strip():
         return None
-    from bot.nlp import load_pipeline
-
     doc = load_pipeline()(text[:2000])
     for ent in doc.ents:
         if ent.label_ != LABEL:
@@ -275,7 +279,6 @@ def parse_incident_date(text: Optional[str], now: Optional[datetime] = None, tz:
 
 __all__ = [
     "DateAnswer",
-    "EXAMPLE_HINT",
     "find_date_in_text",
     "parse_incident_date",
     "resolve_date_phrase",

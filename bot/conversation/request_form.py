@@ -12,58 +12,57 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Mapping, Optional
 
+from bot.conversation.catalogue import Say, Speech, say, short_date
 from bot.text import truncate
 
 NONE = "none"  # an optional field the resident chose to leave empty
 CONFIRM_YES = "yes"
-CONTACT_METHODS = {"call": "Phone call", "text": "Text message", "email": "Email"}
+CONTACT_METHODS = ("call", "text", "email")
 
 
 @dataclass(frozen=True)
 class Field:
     key: str
     slot: str
-    label: str
-    synonyms: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()  # words residents use for it ("the number is wrong"); English for now
     clears: tuple[str, ...] = ()  # dependent slots to ask again when this one changes
+
+    @property
+    def label(self) -> Say:
+        """What the summary and the "which part?" buttons call it (catalogue `field.<key>`)."""
+        return say(f"field.{self.key}")
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("name", "req_name", "Name", ("name", "my name", "spelling", "misspelled")),
+    Field("name", "req_name", ("name", "my name", "spelling", "misspelled")),
     Field(
         "contact_method",
         "req_contact_method",
-        "Contact by",
         ("contact method", "how to contact", "contact me", "way to reach", "call or text", "contact"),
         clears=("req_phone", "req_email"),
     ),
-    Field("phone", "req_phone", "Phone", ("phone", "number", "cell", "mobile", "telephone", "digits")),
-    Field("email", "req_email", "Email", ("email", "e-mail", "mail address", "gmail")),
-    Field(
-        "complaint_number", "req_complaint_number", "Complaint number", ("complaint number", "case number", "complaint")
-    ),
-    Field("incident_date", "elig_incident_date", "Date of incident", ("date", "day", "when it happened", "when")),
-    Field("incident_location", "req_incident_location", "Place", ("location", "place", "address", "where", "street")),
-    Field("officer", "req_officer", "Department member", ("officer", "badge", "cop", "member")),
+    Field("phone", "req_phone", ("phone", "number", "cell", "mobile", "telephone", "digits")),
+    Field("email", "req_email", ("email", "e-mail", "mail address", "gmail")),
+    Field("complaint_number", "req_complaint_number", ("complaint number", "case number", "complaint")),
+    Field("incident_date", "elig_incident_date", ("date", "day", "when it happened", "when")),
+    Field("incident_location", "req_incident_location", ("location", "place", "address", "where", "street")),
+    Field("officer", "req_officer", ("officer", "badge", "cop", "member")),
     Field(
         "description",
         "req_description",
-        "What happened",
         ("description", "what happened", "story", "summary", "details"),
     ),
-    Field("availability", "req_availability", "Availability", ("availability", "available", "times", "schedule")),
+    Field("availability", "req_availability", ("availability", "available", "times", "schedule")),
     Field(
         "language",
         "req_language",
-        "Language",
         ("language", "spanish", "english", "vietnamese"),
         clears=("req_interpreter",),
     ),
-    Field("interpreter", "req_interpreter", "Interpreter", ("interpreter", "translator")),
+    Field("interpreter", "req_interpreter", ("interpreter", "translator")),
     Field(
         "accessibility",
         "req_accessibility",
-        "Accessibility needs",
         ("accessibility", "accommodation", "wheelchair", "disability"),
     ),
 )
@@ -71,7 +70,7 @@ FIELD_BY_KEY = {f.key: f for f in FIELDS}
 FIELD_BY_SLOT = {f.slot: f for f in FIELDS}
 
 FORM_SLOTS: tuple[str, ...] = tuple(f.slot for f in FIELDS) + ("req_consent", "req_confirm")
-CORRECTABLE_LABELS = [f.label for f in FIELDS if f.key != "interpreter"]
+CORRECTABLE = tuple(f for f in FIELDS if f.key != "interpreter")  # the "which part?" buttons
 
 
 def required_slots(values: Mapping[str, Any]) -> list[str]:
@@ -98,8 +97,14 @@ def required_slots(values: Mapping[str, Any]) -> list[str]:
     return slots
 
 
-def field_from_text(text: str | None, entity_values: Optional[list[str]] = None) -> Optional[Field]:
-    """Which field a resident wants to change: an NLU `field` entity wins, then a label or synonym."""
+def field_from_text(
+    text: str | None, entity_values: Optional[list[str]] = None, labels: Optional[Mapping[str, str]] = None
+) -> Optional[Field]:
+    """Which field a resident wants to change: an NLU `field` entity wins, then a label or synonym.
+
+    `labels` maps a field's key to its label in the resident's language (the buttons send the label).
+    """
+    labels = {key: label.lower() for key, label in (labels or {}).items()}
     for value in entity_values or []:
         value = (value or "").strip().lower()
         if value in FIELD_BY_KEY:
@@ -108,11 +113,11 @@ def field_from_text(text: str | None, entity_values: Optional[list[str]] = None)
     if not lowered:
         return None
     for field in FIELDS:  # exact label (buttons send the label)
-        if lowered == field.label.lower():
+        if lowered == labels.get(field.key):
             return field
     best: tuple[int, Optional[Field]] = (0, None)
     for field in FIELDS:
-        for synonym in field.synonyms + (field.label.lower(),):
+        for synonym in field.synonyms + ((labels[field.key],) if field.key in labels else ()):
             if re.search(rf"\b{re.escape(synonym)}\b", lowered) and len(synonym) > best[0]:
                 best = (len(synonym), field)
     return best[1]
@@ -122,22 +127,22 @@ def slots_to_clear(field: Field) -> list[str]:
     return [field.slot, *field.clears]
 
 
-def display_value(slot: str, value: Any) -> str:
+def display_value(slot: str, value: Any) -> Speech:
     if value in (None, "", NONE):
-        return "not given"
+        return say("value.not_given")
     if slot == "req_contact_method":
-        return CONTACT_METHODS.get(value, str(value))
+        return say(f"value.{value}") if value in CONTACT_METHODS else str(value)
     if slot == "elig_incident_date":
         try:
-            return date.fromisoformat(str(value)).strftime("%b %-d, %Y")
+            return short_date(date.fromisoformat(str(value)))
         except ValueError:
-            return "not sure"
+            return say("value.not_sure")
     if slot == "req_interpreter":
-        return "Yes" if value == "yes" else "No"
+        return say("value.yes") if value == "yes" else say("value.no")
     return str(value)
 
 
-def summary_lines(values: Mapping[str, Any], description_preview: int = 140) -> list[str]:
+def summary_lines(values: Mapping[str, Any], description_preview: int = 140) -> list[Say]:
     """One line per answered field, for the confirmation message."""
     lines = []
     for slot in required_slots(values):
@@ -145,9 +150,9 @@ def summary_lines(values: Mapping[str, Any], description_preview: int = 140) -> 
         if field is None:
             continue
         shown = display_value(slot, values.get(slot))
-        if slot == "req_description":
+        if slot == "req_description" and isinstance(shown, str):
             shown = truncate(shown, description_preview)
-        lines.append(f"{field.label}: {shown}")
+        lines.append(say("request.summary_line", label=field.label, value=shown))
     return lines
 
 
@@ -167,3 +172,55 @@ def is_stored_date(value: Any) -> bool:
         return True
     except ValueError:
         return False
+
+
+# ------------------------------------------------------------------------------------- answer rules
+
+NO_NEEDS_WORDS = frozenset({"none", "no", "nope", "n/a", "na", "nothing", "no thanks"})
+UNKNOWN_INTENTS = frozenset({"dont_know", "deny"})
+
+
+def says_no_needs(text: str, intent: Optional[str]) -> bool:
+    """ "none", "no", "n/a" (or a no) to the accessibility question: the resident needs nothing."""
+    return intent == "deny" or text.strip().lower() in NO_NEEDS_WORDS
+
+
+def doesnt_know_officer(intent: Optional[str]) -> bool:
+    """ "I don't know" or "no" to the name-or-badge question: fine, it is optional."""
+    return intent in UNKNOWN_INTENTS
+
+
+@dataclass(frozen=True)
+class ConfirmStep:
+    """What the resident's reply to the summary asks for.
+
+    action: "send" (every answer confirmed) | "change" (ask `field` again) | "which" (ask which part).
+    retry: True when they were already asked which part and we still couldn't tell.
+    """
+
+    action: str
+    field: Optional[Field] = None
+    retry: bool = False
+
+
+def confirm_step(answer: Optional[str], intent: Optional[str], field: Optional[Field], correcting: bool) -> ConfirmStep:
+    """The decision at the summary, from the yes/no reading of the reply, its intent and a named field.
+
+    A named field with a wish to change (or no clear yes) changes that field; a plain yes sends; anything
+    else asks which part to change — never sends without a yes.
+    """
+    wants_change = correcting or intent in ("correct_field", "deny") or answer is None
+    if field and wants_change:
+        return ConfirmStep("change", field)
+    if not correcting and answer == "yes" and intent != "correct_field":
+        return ConfirmStep("send")
+    return ConfirmStep("which", retry=correcting)
+
+
+def sms_number_choice(answer: Optional[str]) -> Optional[str]:
+    """Reply to "can we use the number you're texting from?": "use" | "declined" | None (not a yes or no)."""
+    if answer == "yes":
+        return "use"
+    if answer in ("no", "unknown"):
+        return "declined"
+    return None

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 
+from bot.conversation.catalogue import Say, say
+
 EMERGENCY_INTENT = "emergency"
 EMERGENCY_CONFIDENCE = 0.5
 
-EMERGENCY_MESSAGE = (
-    "If you or someone else is in danger right now, please call 911. This chat is not monitored for emergencies."
-)
-CRISIS_MESSAGE = "If you are thinking about harming yourself, call or text 988 (Suicide & Crisis Lifeline), any time."
+EMERGENCY_MESSAGE = say("safety.emergency")
+CRISIS_MESSAGE = say("safety.crisis")
 
 _DANGER = [
     r"\b911\b",
@@ -65,7 +65,7 @@ def is_emergency(text: str | None, intent: str | None = None, confidence: float 
     return mentions_danger(text)
 
 
-def safety_messages(text: str | None) -> list[str]:
+def safety_messages(text: str | None) -> list[Say]:
     """What to say first: 911, plus the crisis line when the words are about self-harm."""
     messages = [EMERGENCY_MESSAGE]
     if is_crisis(text):

@@ -14,6 +14,11 @@ import re
 import unicodedata
 from typing import Any, NamedTuple, Optional
 
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from bot.conversation.catalogue import Say, say
+
 # Format characters that are part of emoji or scripts and must survive: zero-width joiner/non-joiner.
 _KEEP_FORMAT = {"\u200c", "\u200d"}
 _KEEP_CONTROL = {"\n", "\t"}
@@ -21,10 +26,10 @@ _MAX_INPUT = 20_000  # anything longer is cut before the (cheap) checks run; the
 
 
 class Checked(NamedTuple):
-    """`value` is the normalised input (None when absent or invalid); `error` is a user-facing sentence."""
+    """`value` is the normalised input (None when absent or invalid); `error` what to tell the resident."""
 
     value: Any
-    error: Optional[str] = None
+    error: Optional[Say] = None
 
     @property
     def ok(self) -> bool:
@@ -98,24 +103,15 @@ PHONE_EXAMPLE = "(816) 555-0123"
 
 def normalize_phone(text: Optional[str], region: str = "US") -> Checked:
     """A phone number as E.164 (+18165550123), US numbers by default; international numbers with +."""
-    import phonenumbers
-
     raw = one_line(text)
     if not raw:
-        return Checked(None, f"Please type a phone number, for example {PHONE_EXAMPLE}.")
+        return Checked(None, say("invalid.phone_empty", example=PHONE_EXAMPLE))
     if len(raw) > 60:
-        return Checked(
-            None, f"That's too long for a phone number. Please type just the number, for example {PHONE_EXAMPLE}."
-        )
+        return Checked(None, say("invalid.phone_too_long", example=PHONE_EXAMPLE))
     if "@" in raw and _EMAIL_SHAPE.search(raw):
-        return Checked(
-            None, f"That looks like an email address. Please type a phone number, for example {PHONE_EXAMPLE}."
-        )
+        return Checked(None, say("invalid.phone_is_email", example=PHONE_EXAMPLE))
     if not any(ch.isdigit() for ch in raw):
-        return Checked(
-            None,
-            f"I couldn't find a phone number in that. Please type it with the area code, for example {PHONE_EXAMPLE}.",
-        )
+        return Checked(None, say("invalid.phone_no_digits", example=PHONE_EXAMPLE))
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
@@ -123,43 +119,34 @@ def normalize_phone(text: Optional[str], region: str = "US") -> Checked:
     if number is None or not phonenumbers.is_valid_number(number):
         digits = sum(ch.isdigit() for ch in raw)
         if digits < 10 and not raw.startswith("+"):
-            return Checked(
-                None, f"That number seems too short. Please include the area code, for example {PHONE_EXAMPLE}."
-            )
-        return Checked(
-            None,
-            "That doesn't look like a working phone number. "
-            f"Please check it and type it again, for example {PHONE_EXAMPLE}.",
-        )
+            return Checked(None, say("invalid.phone_too_short", example=PHONE_EXAMPLE))
+        return Checked(None, say("invalid.phone_not_working", example=PHONE_EXAMPLE))
     return Checked(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
 def normalize_email(text: Optional[str]) -> Checked:
     """A syntactically valid email address (no DNS lookup), domain lower-cased; local part kept as typed."""
-    from email_validator import EmailNotValidError, validate_email
-
     raw = one_line(text)
-    example = "for example name@example.com"
     if not raw:
-        return Checked(None, f"Please type your email address, {example}.")
+        return Checked(None, say("invalid.email_empty"))
     if raw.lower().startswith("mailto:"):
         raw = raw[7:]
     if len(raw) > 320:  # checked before any regex: long input must stay cheap
-        return Checked(None, f"That's too long for an email address. Please type just the address, {example}.")
+        return Checked(None, say("invalid.email_too_long"))
     found = _EMAIL_SHAPE.findall(raw)
     if not found:
         if "@" not in raw:
-            return Checked(None, f"That email address is missing the @ sign. Please type it again, {example}.")
-        return Checked(None, f"That doesn't look like a complete email address. Please type it again, {example}.")
+            return Checked(None, say("invalid.email_no_at"))
+        return Checked(None, say("invalid.email_incomplete"))
     if len(found) > 1:
-        return Checked(None, "I see more than one email address there. Please type just the one we should use.")
+        return Checked(None, say("invalid.email_several"))
     candidate = found[0].strip(".")
     if len(candidate) > 254:
-        return Checked(None, f"That email address is too long. Please check it, {example}.")
+        return Checked(None, say("invalid.email_address_too_long"))
     try:
         info = validate_email(candidate, check_deliverability=False)
     except EmailNotValidError:
-        return Checked(None, f"That doesn't look like a complete email address. Please check it, {example}.")
+        return Checked(None, say("invalid.email_not_valid"))
     return Checked(info.normalized)
 
 
@@ -173,23 +160,19 @@ def check_name(text: Optional[str]) -> Checked:
     raw = one_line(text)
     raw = _NAME_PREFIX.sub("", raw).strip(" .,!")
     if not raw:
-        return Checked(None, "Please type your name, for example Maria Lopez.")
+        return Checked(None, say("invalid.name_empty"))
     if len(raw) > 100:
-        return Checked(None, f"That's {_n(len(raw))} characters; please keep your name under 100.")
+        return Checked(None, say("invalid.name_too_long", length=_n(len(raw))))
     if "@" in raw and _EMAIL_SHAPE.search(raw):
-        return Checked(
-            None, "That looks like an email address. Please type your name; I'll ask for contact details separately."
-        )
+        return Checked(None, say("invalid.name_is_email"))
     if sum(ch.isdigit() for ch in raw) >= 3:
-        return Checked(None, "That looks like a number. Please type your name, for example Maria Lopez.")
+        return Checked(None, say("invalid.name_is_number"))
     if re.search(r"https?://|www\.", raw, re.I):
-        return Checked(None, "That looks like a web address. Please type your name, for example Maria Lopez.")
+        return Checked(None, say("invalid.name_is_link"))
     if not _has_letters(raw):
-        return Checked(
-            None, "I couldn't find a name in that. Please type your name in letters, for example Maria Lopez."
-        )
+        return Checked(None, say("invalid.name_no_letters"))
     if len(raw) < 2:
-        return Checked(None, "That's a bit short for a name. Please type your full name, for example Maria Lopez.")
+        return Checked(None, say("invalid.name_too_short"))
     return Checked(raw)
 
 
@@ -197,37 +180,27 @@ def check_description(text: Optional[str], limit: int = 1000) -> Checked:
     """A short description of what happened, at most `limit` characters (newlines kept)."""
     raw = strip_control(text)[: max(_MAX_INPUT, limit + 1)].strip()
     if not raw:
-        return Checked(None, "Please describe briefly what happened, in a sentence or two.")
+        return Checked(None, say("invalid.description_empty"))
     if not _has_words(raw):
-        return Checked(
-            None, "I couldn't find any words in that. Please describe briefly what happened, in a sentence or two."
-        )
+        return Checked(None, say("invalid.description_no_words"))
     length = len(strip_control(text).strip())
     if length > limit:
-        return Checked(
-            None,
-            f"That's {_n(length)} characters; please keep it under {_n(limit)} — a short summary is enough, "
-            "OCC staff will ask for details.",
-        )
+        return Checked(None, say("invalid.description_too_long", length=_n(length), limit=_n(limit)))
     return Checked(raw)
 
 
-def check_short_text(text: Optional[str], field_label: str, limit: int = 300) -> Checked:
+def check_short_text(text: Optional[str], what: Say, limit: int = 300) -> Checked:
     """A short one-line answer (location, availability, officer, accessibility needs), at most `limit` chars.
 
-    `field_label` is a lower-case noun phrase used in the messages, e.g. "location" or "availability".
+    `what` names the answer in the messages ("the place", "your availability"): a catalogue `what.*` key.
     """
     raw = one_line(text)
     if not raw:
-        return Checked(None, f"I didn't get the {field_label}. Could you type it in a few words?")
+        return Checked(None, say("invalid.short_empty", what=what))
     if not _has_words(raw):
-        return Checked(None, f"I couldn't read the {field_label} from that. Could you type it in words?")
+        return Checked(None, say("invalid.short_no_words", what=what))
     if len(raw) > limit:
-        return Checked(
-            None,
-            f"That's {_n(len(raw))} characters; please keep the {field_label} under {_n(limit)} — "
-            "a few words are enough.",
-        )
+        return Checked(None, say("invalid.short_too_long", length=_n(len(raw)), what=what, limit=_n(limit)))
     return Checked(raw)
 
 
@@ -267,8 +240,8 @@ def parse_contact_method(text: Optional[str]) -> Checked:
     if len(hits) == 1:
         return Checked(hits[0])
     if len(hits) > 1:
-        return Checked(None, "Which one do you prefer most: call, text or email?")
-    return Checked(None, "How should OCC staff contact you: call, text or email?")
+        return Checked(None, say("invalid.contact_method_several"))
+    return Checked(None, say("invalid.contact_method_unknown"))
 
 
 _LANGUAGES = {
@@ -317,9 +290,7 @@ def parse_language(text: Optional[str]) -> Checked:
     if choice:
         raw = choice
     if not raw:
-        return Checked(
-            None, "Which language would you like to use? For example English, Spanish, Vietnamese or sign language."
-        )
+        return Checked(None, say("invalid.language_empty"))
     hits = _matches(_LANGUAGES, raw)
     if len(hits) == 1:
         return Checked(hits[0])
@@ -328,14 +299,14 @@ def parse_language(text: Optional[str]) -> Checked:
             hits.remove("English")  # "not english, spanish please"
         if len(hits) == 1:
             return Checked(hits[0])
-        return Checked(None, "Which one language would you like us to use first?")
+        return Checked(None, say("invalid.language_several"))
     cleaned = raw
     for _ in range(3):
         cleaned = _LANGUAGE_FILLER.sub("", cleaned).strip(" .,!")
     if not _has_letters(cleaned):
-        return Checked(None, "Please type the name of the language, for example Spanish.")
+        return Checked(None, say("invalid.language_no_letters"))
     if len(cleaned) > 40 or len(cleaned.split()) > 4:
-        return Checked(None, "Please type just the name of the language, for example Somali.")
+        return Checked(None, say("invalid.language_too_long"))
     return Checked(" ".join(w.capitalize() for w in cleaned.split()))
 
 
@@ -479,24 +450,18 @@ def check_complaint_number(text: Optional[str]) -> Checked:
     raw = one_line(text)
     low = raw.lower().replace("\u2019", "'").strip(" .!,")
     if not low:
-        return Checked(None, "If you have an OCC complaint number, please type it. If not, just say 'none'.")
+        return Checked(None, say("invalid.complaint_number_empty"))
     if _NO_NUMBER_RE.match(low):
         return Checked(None, None)
     value = raw.strip(" .!,")
     for _ in range(2):
         value = _COMPLAINT_PREFIX.sub("", value).strip(" .!,")
     if not any(ch.isdigit() for ch in value):
-        return Checked(
-            None, "Complaint numbers usually include digits, like 2026-0142. If you don't have one, just say 'none'."
-        )
+        return Checked(None, say("invalid.complaint_number_no_digits"))
     if len(value) > 40:
-        return Checked(None, "That's longer than a complaint number. Please type just the number, or say 'none'.")
+        return Checked(None, say("invalid.complaint_number_too_long"))
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 #./_-]*", value):
-        return Checked(
-            None,
-            "A complaint number has only letters, digits and dashes, like 2026-0142. "
-            "Please type it again, or say 'none'.",
-        )
+        return Checked(None, say("invalid.complaint_number_characters"))
     return Checked(value.upper())
 
 

@@ -17,6 +17,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session
 
+from bot.db.crypto import active_settings
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_CONNECT_TIMEOUT_S = 5
 
@@ -70,8 +72,6 @@ def make_engine(url: Union[str, URL], **kwargs) -> Engine:
 def get_engine(url: Optional[str] = None) -> Engine:
     """The process-wide engine for `url` (default: settings.database_url), created on first use."""
     if url is None:
-        from bot.db.crypto import active_settings
-
         url = active_settings().database_url
     url = str(url)
     engine = _engines.get(url)

@@ -16,6 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from bot.db.engine import make_engine
+from bot.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -26,8 +27,6 @@ _lock = threading.RLock()
 
 def alembic_config(url: Optional[str] = None) -> Config:
     if url is None:
-        from bot.settings import get_settings
-
         url = get_settings().database_url
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))

@@ -28,7 +28,7 @@ from sqlalchemy.types import TypeDecorator
 
 from bot.db.crypto import EncryptedText
 
-# Status values of a mediation request. The rules for moving between them live in bot/workflow.py.
+# Status values of a mediation request. The rules for moving between them live in bot/requests/workflow.py.
 STATUSES = (
     "new",
     "in_review",
@@ -52,7 +52,7 @@ AUDIT_ACTIONS = (
     "export",
     "purge",
     "create_user",
-    "update_user",  # password change, unlock, role/active change (bot/users.py)
+    "update_user",  # password change, unlock, role/active change (bot/requests/staff_accounts.py)
     "submit_request",
     "status_lookup",
 )

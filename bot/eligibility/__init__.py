@@ -9,18 +9,15 @@ from bot.eligibility.engine import (
     NOT_ELIGIBLE,
     PASS,
     REVIEW,
-    Interpreted,
     Outcome,
     Reason,
-    buttons_for,
     evaluate,
-    extract_answers,
     format_outcome,
-    interpret_answer,
     is_applicable,
     next_question,
     questions_to_ask,
 )
+from bot.eligibility.interpret import Interpreted, buttons_for, extract_answers, interpret_answer
 from bot.eligibility.policy import (
     PACKAGED_POLICY,
     Option,

@@ -20,12 +20,12 @@ Decisions:
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Mapping, Optional
 
+from bot.conversation.catalogue import Catalogue, Speech, Template, long_date, say
+from bot.conversation.dates import today_in
 from bot.eligibility.policy import UNKNOWN, Policy, Rule, RuleOutcome
 from bot.text import pack_lines
 
@@ -34,42 +34,28 @@ REVIEW = "needs_staff_review"
 NOT_ELIGIBLE = "not_eligible"
 PASS = "pass"
 MAX_MESSAGE = 320
-CHOOSE_INTENT = "choose"
-CHOICE_ENTITY = "choice"
 
 _SEVERITY = {PASS: 0, REVIEW: 1, NOT_ELIGIBLE: 2}
-
-
-@dataclass(frozen=True)
-class Interpreted:
-    """What a resident's reply means for one rule: a slot value, or a kind message to re-ask with."""
-
-    value: Optional[str]
-    error: Optional[str] = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and self.value is not None
 
 
 @dataclass(frozen=True)
 class Reason:
     rule_id: str
     result: str
-    text: str
-    next_step: Optional[str] = None
+    text: Speech
+    next_step: Optional[Speech] = None
 
 
 @dataclass(frozen=True)
 class Outcome:
     result: str  # likely_eligible | needs_staff_review | not_eligible
     reasons: list[Reason]
-    headline: str
-    next_steps: list[str] = field(default_factory=list)
+    headline: Speech
+    next_steps: list[Speech] = field(default_factory=list)
 
-    def as_records(self) -> list[dict]:
-        """For the database (`eligibility_reasons`): rule, result and reason text, no personal data."""
-        return [{"rule": r.rule_id, "result": r.result, "reason": r.text} for r in self.reasons]
+    def as_records(self, cat: Catalogue) -> list[dict]:
+        """For the database (`eligibility_reasons`): rule, result and reason text (rendered by `cat`)."""
+        return [{"rule": r.rule_id, "result": r.result, "reason": cat.render(r.text)} for r in self.reasons]
 
 
 # ------------------------------------------------------------------------------------------ answers
@@ -113,16 +99,16 @@ def _date_value(rule: Rule, value: str, policy: Policy, today: date) -> tuple[st
     days = (today - when).days
     if days < 0:
         return "", fields  # a future date should never be stored; treat it as unusable
-    fields.update(days=days, ago=_ago(days), date=f"{when:%B} {when.day}, {when.year}")
+    fields.update(days=days, ago=_ago(days), date=long_date(when))
     return ("in_window" if days <= policy.filing_window_days else "out_of_window"), fields
 
 
-def _ago(days: int) -> str:
+def _ago(days: int) -> Speech:
     if days == 0:
-        return "today"
+        return say("date.today")
     if days == 1:
-        return "yesterday"
-    return f"{days} days ago"
+        return say("date.yesterday")
+    return say("date.days_ago", days=days)
 
 
 def _rule_outcome(
@@ -145,20 +131,18 @@ def _rule_outcome(
 def _reason(policy: Policy, rule: Rule, value: str, answers: Mapping[str, Any], today: date) -> Reason:
     outcome, fields = _rule_outcome(policy, rule, value, answers, today)
     if outcome is None:
-        return Reason(rule.id, REVIEW, f"I couldn't use your answer about {rule.topic}, so OCC staff will check it.")
+        return Reason(rule.id, REVIEW, say("eligibility.unusable_answer", topic=rule.topic))
     return Reason(
         rule.id,
         outcome.result,
-        outcome.reason.format(**fields),
-        outcome.next_step.format(**fields) if outcome.next_step else None,
+        Template(outcome.reason, fields),
+        Template(outcome.next_step, fields) if outcome.next_step else None,
     )
 
 
 def _today(policy: Policy, today: Optional[date], now: Optional[datetime]) -> date:
     if today is not None:
         return today
-    from bot.conversation.dates import today_in
-
     return today_in(policy.timezone, now)
 
 
@@ -224,19 +208,19 @@ def evaluate(
         result = NOT_ELIGIBLE
     else:
         for rule in unanswered:  # a check cut short cannot honestly say "likely eligible"
-            reasons.append(Reason(rule.id, REVIEW, f"I didn't get an answer about {rule.topic}; OCC staff will ask."))
+            reasons.append(Reason(rule.id, REVIEW, say("eligibility.unanswered", topic=rule.topic)))
         result = REVIEW if any(r.result == REVIEW for r in reasons) else LIKELY
     texts = policy.outcome_texts[result]
-    steps: list[str] = []
+    steps: list[Speech] = []
     for reason in sorted(reasons, key=lambda r: -_SEVERITY.get(r.result, 1)):
         if reason.next_step and reason.next_step not in steps:
             steps.append(reason.next_step)
     fields = {"window": policy.filing_window_days}
-    steps.append(texts.next_step.format(**fields))
-    return Outcome(result=result, reasons=reasons, headline=texts.headline.format(**fields), next_steps=steps)
+    steps.append(Template(texts.next_step, fields))
+    return Outcome(result=result, reasons=reasons, headline=Template(texts.headline, fields), next_steps=steps)
 
 
-def format_outcome(outcome: Outcome, limit: int = MAX_MESSAGE) -> list[str]:
+def format_outcome(outcome: Outcome, cat: Catalogue, limit: int = MAX_MESSAGE) -> list[str]:
     """Chat/SMS messages (each ≤ `limit` characters): headline, the reasons, then what to do next.
 
     likely_eligible lists every reason (they are all reassuring, incl. the date check); the other outcomes
@@ -246,187 +230,12 @@ def format_outcome(outcome: Outcome, limit: int = MAX_MESSAGE) -> list[str]:
         shown = list(outcome.reasons)
     else:
         shown = sorted((r for r in outcome.reasons if r.result != PASS), key=lambda r: -_SEVERITY.get(r.result, 1))
-    messages = pack_lines([outcome.headline], limit)
+    messages = pack_lines([cat.render(outcome.headline)], limit)
     if shown:
-        messages += pack_lines(["Why:"] + [f"• {r.text}" for r in shown], limit)
-    if outcome.next_steps:
-        head = "What you can do next:" if len(outcome.next_steps) > 1 else None
-        items = [f"• {s}" for s in outcome.next_steps] if head else list(outcome.next_steps)
-        messages += pack_lines(([head] if head else []) + items, limit)
+        messages += pack_lines([cat.text("eligibility.why")] + [f"• {cat.render(r.text)}" for r in shown], limit)
+    steps = [cat.render(s) for s in outcome.next_steps]
+    if len(steps) > 1:
+        messages += pack_lines([cat.text("eligibility.next_steps")] + [f"• {s}" for s in steps], limit)
+    elif steps:
+        messages += pack_lines(steps, limit)
     return messages
-
-
-# --------------------------------------------------------------------------------- interpreting
-
-
-def buttons_for(rule: Rule) -> list[dict]:
-    """Rasa buttons for a rule: title = label, payload = /choose{"choice":"<value>"} (date rules: "Not sure")."""
-    if rule.kind == "date":
-        return [{"title": "Not sure", "payload": _payload(UNKNOWN)}] if rule.accepts_unknown else []
-    return [{"title": o.label, "payload": _payload(o.value)} for o in _ordered_options(rule)]
-
-
-def _ordered_options(rule: Rule) -> list:
-    """Button order: yes, no, not sure for yes_no rules (whatever the file order); file order otherwise."""
-    if rule.kind != "yes_no":
-        return list(rule.options)
-    rank = {"yes": 0, "no": 1, UNKNOWN: 2}
-    return sorted(rule.options, key=lambda o: rank.get(o.value, 3))
-
-
-def _payload(value: str) -> str:
-    return f"/{CHOOSE_INTENT}" + json.dumps({CHOICE_ENTITY: value}, separators=(",", ":"))
-
-
-def _entity_choice(entities: Optional[Iterable[Mapping[str, Any]]]) -> Optional[str]:
-    for entity in entities or ():
-        try:
-            if entity.get("entity") == CHOICE_ENTITY and entity.get("value") is not None:
-                return str(entity["value"]).strip().lower()
-        except AttributeError:
-            continue
-    return None
-
-
-def _norm(text: str) -> str:
-    text = text.lower().replace("\u2019", "'")
-    text = re.sub(r"[^\w'+/ -]+", " ", text)
-    return " ".join(text.split())
-
-
-def _choices_hint(rule: Rule) -> str:
-    labels = [f'"{o.label}"' for o in rule.options]
-    listed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
-    return f"Please choose {listed}."
-
-
-def _retry_message(rule: Rule) -> str:
-    if rule.kind == "yes_no":
-        if rule.accepts_unknown:
-            return "Sorry, I didn't catch that. Please answer yes, no or not sure."
-        return "Sorry, I didn't catch that. Please answer yes or no."
-    return "Sorry, I'm not sure which one you mean. " + _choices_hint(rule)
-
-
-def _interpret_choice(rule: Rule, text: str, intent: Optional[str]) -> Optional[str]:
-    norm = _norm(text)
-    if not norm and intent is None:
-        return None
-    for option in rule.options:  # exact value or label
-        if norm in (option.value, option.value.replace("_", " "), _norm(option.label)):
-            return option.value
-    if norm.isdigit() and 1 <= int(norm) <= len(rule.options) and not any(o.numbers for o in rule.options):
-        return rule.options[int(norm) - 1].value  # "2" typed for the second button (SMS)
-    numbers = [int(n) for n in re.findall(r"(?<![\d/.-])\d{1,3}(?![\d/.-])", norm)]
-    by_number = {o.value for o in rule.options if o.numbers and any(o.numbers[0] <= n <= o.numbers[1] for n in numbers)}
-    scores: dict[str, int] = {}
-    for option in rule.options:
-        score = sum(len(k) for k in option.keywords if re.search(rf"(?<![\w']){re.escape(k)}(?![\w'])", norm))
-        if score:
-            scores[option.value] = score
-    candidates: set[str] = set()
-    if by_number:
-        both = {v for v in by_number if v in scores}
-        candidates = both or by_number
-        if len(candidates) > 1 and both:
-            best = max(scores[v] for v in both)
-            candidates = {v for v in both if scores[v] == best}
-    elif scores:
-        best = max(scores.values())
-        candidates = {v for v, s in scores.items() if s == best}
-    if len(candidates) == 1:
-        return candidates.pop()
-    if candidates:
-        return None  # ambiguous: ask again rather than guess
-    if intent:
-        for option in rule.options:
-            if intent in option.intents:
-                return option.value
-        if intent == "dont_know" and rule.accepts_unknown:
-            return UNKNOWN
-    return None
-
-
-def interpret_answer(
-    rule: Rule,
-    text: Optional[str],
-    intent: Optional[str] = None,
-    entities: Optional[Iterable[Mapping[str, Any]]] = None,
-    now: Optional[datetime] = None,
-) -> Interpreted:
-    """Turn a reply into the slot value for `rule`, or a kind re-ask message. Never raises on user input."""
-    from bot.conversation.validation import interpret_yes_no, payload_choice, strip_control
-
-    text = strip_control(text or "")[:2000]
-    chosen = _entity_choice(entities) or payload_choice(text)
-    if chosen is not None:
-        if chosen in rule.outcomes and (rule.kind != "date" or chosen == UNKNOWN):
-            return Interpreted(chosen)
-        if rule.kind == "yes_no" and chosen in ("not_sure", "dont_know"):
-            chosen = UNKNOWN
-            if rule.accepts_unknown:
-                return Interpreted(UNKNOWN)
-
-    if rule.kind == "yes_no":
-        value = interpret_yes_no(text, intent=intent)
-        if value is None and _norm(text).isdigit() and 1 <= int(_norm(text)) <= len(rule.options):
-            value = _ordered_options(rule)[int(_norm(text)) - 1].value  # "2" typed for the second button (SMS)
-        if value is not None and value in rule.outcomes:
-            return Interpreted(value)
-        return Interpreted(None, _retry_message(rule))
-
-    if rule.kind == "choice":
-        value = _interpret_choice(rule, text, intent)
-        if value is not None:
-            return Interpreted(value)
-        return Interpreted(None, _retry_message(rule))
-
-    # date
-    from bot.conversation.dates import parse_incident_date
-
-    answer = parse_incident_date(text, now=now, tz=rule.timezone)
-    if answer.status == "ok" and answer.value is not None:
-        return Interpreted(answer.value.isoformat())
-    if answer.status == "future":
-        return Interpreted(None, answer.message)
-    if (answer.status == "unknown" or intent == "dont_know") and rule.accepts_unknown:
-        return Interpreted(UNKNOWN)
-    from bot.conversation.dates import UNPARSEABLE_MESSAGE
-
-    return Interpreted(None, answer.message or UNPARSEABLE_MESSAGE)
-
-
-def extract_answers(policy: Policy, text: Optional[str], now: Optional[datetime] = None) -> dict[str, str]:
-    """Answers that can be read from a free message before asking: a past date mentioned anywhere fills the
-    date rules ("it happened last friday at a traffic stop" → {"elig_incident_date": "2026-11-20"}).
-    Returns {slot: value}; yes/no and choice answers are never guessed from an opening message."""
-    from bot.conversation.dates import find_date_in_text, today_in
-
-    if not text:
-        return {}
-    try:
-        found = find_date_in_text(text, now=now, tz=policy.timezone)
-    except Exception:
-        return {}
-    if found is None or found > today_in(policy.timezone, now):
-        return {}
-    return {rule.slot: found.isoformat() for rule in policy.rules if rule.kind == "date"}
-
-
-__all__ = [
-    "Interpreted",
-    "Reason",
-    "Outcome",
-    "LIKELY",
-    "REVIEW",
-    "NOT_ELIGIBLE",
-    "PASS",
-    "questions_to_ask",
-    "next_question",
-    "is_applicable",
-    "interpret_answer",
-    "evaluate",
-    "format_outcome",
-    "buttons_for",
-    "extract_answers",
-]

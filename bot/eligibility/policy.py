@@ -12,7 +12,6 @@ keys, and reads `yes`/`no` as text (YAML 1.2) rather than booleans.
 
 from __future__ import annotations
 
-import os
 import re
 import string
 import threading
@@ -20,6 +19,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, NoReturn, Optional
+from zoneinfo import ZoneInfo
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 RESULTS = ("pass", "needs_staff_review", "not_eligible")
 OUTCOME_NAMES = ("likely_eligible", "needs_staff_review", "not_eligible")
@@ -33,7 +36,6 @@ DATE_FIELDS = frozenset({"ago", "days", "date", "window"})
 COMMON_FIELDS = frozenset({"window"})
 
 PACKAGED_POLICY = Path(__file__).with_name("policy.yml")
-POLICY_ENV = "MEDIATION_POLICY_FILE"
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _VALUE_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
@@ -143,13 +145,12 @@ class Policy:
 
 
 def default_policy_path() -> Path:
-    return Path(os.environ.get(POLICY_ENV) or PACKAGED_POLICY)
+    """The packaged policy; an edited one is passed in by the caller (settings.policy_file)."""
+    return PACKAGED_POLICY
 
 
 def load_policy(path: Optional[Path | str] = None) -> Policy:
-    """Read and validate a policy file (default: $MEDIATION_POLICY_FILE or the packaged policy.yml)."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    """Read and validate a policy file (default: the packaged policy.yml)."""
 
     path = Path(path) if path else default_policy_path()
     try:
@@ -346,8 +347,6 @@ class _Validator:
                 _line_of_value(top, "timezone"), f"'timezone' must be text like America/Chicago, not {_type_name(tz)}"
             )
         try:
-            from zoneinfo import ZoneInfo
-
             ZoneInfo(tz)
         except Exception:
             self.fail(

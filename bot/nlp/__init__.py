@@ -13,6 +13,8 @@ import threading
 from pathlib import Path
 from typing import Optional
 
+from bot.nlp import build_spacy
+
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
@@ -22,8 +24,6 @@ _DEFAULT = "<default>"
 
 def load_pipeline(path: Optional[Path | str] = None):
     """Return the `en_mediation` spaCy Language, building it first if needed (cached per path)."""
-    from bot.nlp import build_spacy
-
     with _lock:
         # The default location is resolved once per process: tests that point MEDIATION_VAR_DIR at a
         # temporary folder must not trigger a rebuild of an identical pipeline on every test.
@@ -32,7 +32,7 @@ def load_pipeline(path: Optional[Path | str] = None):
         if nlp is not None:
             return nlp
         target = Path(path) if path else build_spacy.default_outdir()
-        import spacy
+        import spacy  # noqa: PLC0415 - spaCy pulls in thinc; only processes that parse dates pay for it
 
         try:
             folder = build_spacy.build(target)

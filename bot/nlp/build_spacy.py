@@ -20,10 +20,12 @@ import os
 import shutil
 import sys
 import tempfile
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Optional
 
 from bot.nlp.patterns import date_patterns
+from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -33,18 +35,14 @@ BUILDER_REVISION = 1  # bump when the pipeline layout (not the patterns) changes
 
 
 def default_outdir() -> Path:
-    """`$MEDIATION_VAR_DIR/spacy/en_mediation`, else `<project>/var/spacy/en_mediation`."""
-    from bot.settings import PROJECT_ROOT
-
-    var = os.environ.get("MEDIATION_VAR_DIR") or str(PROJECT_ROOT / "var")
-    return Path(var) / "spacy" / PIPELINE_NAME
+    """`<settings.var_dir>/spacy/en_mediation` (MEDIATION_VAR_DIR, default `<project>/var`)."""
+    return get_settings().var_dir / "spacy" / PIPELINE_NAME
 
 
 def fingerprint() -> str:
     """Identifies what a build contains; a different fingerprint means the folder must be rebuilt."""
-    # importlib.metadata, not `import spacy`: the up-to-date check must stay fast (spaCy pulls in thinc).
-    from importlib.metadata import PackageNotFoundError, version
 
+    # importlib.metadata, not `import spacy`: the up-to-date check must stay fast (spaCy pulls in thinc).
     def _version(dist: str) -> str:
         try:
             return version(dist)
@@ -79,7 +77,7 @@ def is_current(outdir: Path) -> bool:
 
 def make_pipeline():
     """The in-memory pipeline: tokenizer → lookup lemmatizer → DATE entity ruler."""
-    import spacy
+    import spacy  # noqa: PLC0415 - heavy (thinc); the up-to-date check above must stay fast
 
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})

@@ -5,15 +5,17 @@ n-grams beat DIET and Rasa's LogisticRegressionClassifier (figures and commands 
 trains in seconds instead of minutes on two cores. Rasa's LogisticRegressionClassifier feeds raw counts to
 the model; residents' messages vary a lot in length (one word to a paragraph), so TF-IDF weighting and
 length normalisation matter. Probabilities come from sigmoid calibration, so the FallbackClassifier
-threshold and the "Did you mean…?" ranking keep working. DIET stays in the pipeline for entities only.
+threshold and the "Did you mean…?" ranking keep working.
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 from typing import Any, Dict, Text
 
 import numpy as np
+import skops.io as sio
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -76,8 +78,6 @@ class LinearSvmIntentClassifier(LogisticRegressionClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         """Fit on every example with an intent and text (intents seen fewer than `calibration_folds` times,
         e.g. ones that only appear in stories, are left to the other policies: calibration needs folds)."""
-        import collections
-
         examples = [e for e in training_data.intent_examples if e.get("intent") and e.get("text")]
         counts = collections.Counter(e.get("intent") for e in examples)
         rare = {i for i, n in counts.items() if n < self.config["calibration_folds"]}
@@ -100,8 +100,6 @@ class LinearSvmIntentClassifier(LogisticRegressionClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "LinearSvmIntentClassifier":
-        import skops.io as sio
-
         component = cls(config, execution_context.node_name, model_storage, resource)
         with model_storage.read_from(resource) as model_dir:
             path = model_dir / f"{resource.name}.skops"

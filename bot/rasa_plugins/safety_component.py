@@ -3,7 +3,7 @@
 Why: "safety beats everything". The classifier learns `emergency` from examples, but a resident in danger may
 use words it has never seen. Placing this after the classifiers (and the fallback) in config.yml means every
 rule and form downstream — including a form that is half filled in — treats the message as an emergency and
-answers with 911 first. The words it looks for live in bot/safety.py, the one place for them.
+answers with 911 first. The words it looks for live in bot/conversation/safety.py, the one place for them.
 """
 
 from __future__ import annotations

@@ -9,18 +9,13 @@ instead (see endpoints.yml).
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any, Dict, Iterable, Optional, Text
 
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa_plugins import speedups
-
-# The Rasa server imports this module at start-up (endpoints.yml), which makes it the place to apply our one
-# measured fix to Rasa (see bot/speedups.py).
-speedups.apply()
+from bot.settings import get_settings
 
 
 class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
@@ -28,7 +23,7 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         kwargs.pop("host", None)
         super().__init__(domain, event_broker, **kwargs)
         if ttl_minutes is None:
-            ttl_minutes = float(os.environ.get("MEDIATION_TRACKER_TTL_MINUTES", "60"))
+            ttl_minutes = get_settings().tracker_ttl_minutes
         self.ttl_seconds = float(ttl_minutes) * 60
         self._last_used: Dict[Text, float] = {}
 

@@ -7,7 +7,7 @@ Each public function is one unit of work (its own session) and is safe to call f
 
 Modules: `fields` (the one list of a request's fields), `drafts`, `store`, `outbox`, `submit`, `lookup`,
 `export`, `search` (the staff list), `workflow` (status changes), `retention`, `stats`, `notify`,
-`references`, `contacts`; plus the small records around requests: `staff_accounts`, `sms_optouts`.
+`contacts`; plus the small records around requests: `staff_accounts`, `sms_optouts`.
 """
 
 from bot.requests.drafts import RequestDraft, draft_from_form

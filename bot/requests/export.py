@@ -13,11 +13,11 @@ from typing import Any, Iterable, Optional
 
 from sqlalchemy import func, select
 
+from bot.conversation.references import normalize_reference
 from bot.db import audit, crypto
 from bot.db.engine import get_engine, session_scope
 from bot.db.models import MediationRequest
 from bot.requests.fields import EXPORT_FIELDS, FREE_TEXT_FIELDS
-from bot.requests.references import normalize_reference
 from bot.settings import Settings, get_settings
 
 # Spreadsheet programs run a cell starting with one of these as a formula, so free text that starts with one

@@ -15,12 +15,12 @@ from typing import Optional
 
 from sqlalchemy import select
 
+from bot.conversation.references import normalize_reference
 from bot.db import audit, crypto
 from bot.db.engine import get_engine, session_scope
 from bot.db.models import MediationRequest, utcnow
 from bot.requests import outbox
 from bot.requests.contacts import contact_indexes, email_key, phone_key, same_index
-from bot.requests.references import normalize_reference
 from bot.requests.store import DatabaseUnavailable, is_unreachable, log_unreachable
 from bot.settings import Settings, get_settings
 

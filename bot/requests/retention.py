@@ -17,23 +17,12 @@ from typing import Optional
 from sqlalchemy import select, update
 
 from bot.db import audit
+from bot.db.models import MediationRequest, Note
+from bot.requests.fields import PURGED_FIELDS
 from bot.requests.workflow import FINAL_STATUSES
 
-# Columns of mediation_requests that hold personal data (or lead to it) and are nulled by a purge.
-PERSONAL_FIELDS = (
-    "name",
-    "phone",
-    "email",
-    "phone_index",
-    "email_index",
-    "complaint_number",
-    "incident_date",
-    "incident_location",
-    "officer",
-    "description",
-    "availability",
-    "accessibility_needs",
-)
+# Columns that hold personal data (or lead to it) and are nulled by a purge: the one field list decides.
+PERSONAL_FIELDS = PURGED_FIELDS
 
 
 @dataclass(frozen=True)
@@ -55,8 +44,6 @@ def purge(
     With `dry_run` nothing changes except the audit event saying what would have been purged.
     The caller owns the unit of work (commit/rollback).
     """
-    from bot.db.models import MediationRequest, Note
-
     if older_than_days < 0:
         raise ValueError("The number of days must be zero or more.")
     now = now or datetime.now(timezone.utc)

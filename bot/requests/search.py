@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.db.models import MediationRequest as R
 from bot.requests.workflow import STATUSES
 
 PAGE_SIZE = 25
@@ -101,8 +102,6 @@ def parse_filters(args: Mapping[str, str], outcomes: tuple[str, ...] = ()) -> Re
 
 
 def _filtered(stmt, f: RequestFilters, tz: str):
-    from bot.db.models import MediationRequest as R
-
     zone = ZoneInfo(tz)
     if f.status:
         stmt = stmt.where(R.status == f.status)
@@ -125,8 +124,6 @@ def _filtered(stmt, f: RequestFilters, tz: str):
 
 def matching_ids(session, f: RequestFilters, tz: str) -> list[int]:
     """Ids of requests matching every filter, newest first (name search applied in Python, see module doc)."""
-    from bot.db.models import MediationRequest as R
-
     order = (R.created_at.desc(), R.id.desc())
     if f.q and not looks_like_reference(f.q):
         needle = f.q.casefold()
@@ -144,8 +141,6 @@ class Page:
 
 
 def load_page(session, f: RequestFilters, tz: str, per_page: int = PAGE_SIZE) -> Page:
-    from bot.db.models import MediationRequest as R
-
     ids = matching_ids(session, f, tz)
     total = len(ids)
     pages = max(1, -(-total // per_page))
@@ -159,8 +154,6 @@ def load_page(session, f: RequestFilters, tz: str, per_page: int = PAGE_SIZE) ->
 
 
 def load_all(session, f: RequestFilters, tz: str) -> list:
-    from bot.db.models import MediationRequest as R
-
     ids = matching_ids(session, f, tz)
     rows: list = []
     for start in range(0, len(ids), 500):
@@ -171,8 +164,6 @@ def load_all(session, f: RequestFilters, tz: str) -> list:
 
 
 def known_outcomes(session) -> tuple[str, ...]:
-    from bot.db.models import MediationRequest as R
-
     values = session.execute(
         select(R.eligibility_outcome).where(R.eligibility_outcome.is_not(None)).distinct()
     ).scalars()

@@ -20,6 +20,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 
 from bot.db import audit
+from bot.db.models import User
+from bot.settings import get_settings
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -27,8 +29,21 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 ROLES = ("staff", "admin")
 
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing-only")
+# argon2id with argon2-cffi's defaults (~0.2 s a hash on this hardware); tests may ask for cheap parameters.
+_HASHERS = {"default": PasswordHasher(), "fast": PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)}
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _hasher() -> PasswordHasher:
+    return _HASHERS[get_settings().password_hashing]
+
+
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown accounts, so timing doesn't reveal which accounts exist."""
+    profile = get_settings().password_hashing
+    if profile not in _DUMMY_HASHES:
+        _DUMMY_HASHES[profile] = _HASHERS[profile].hash("not-a-real-password-used-for-timing-only")
+    return _DUMMY_HASHES[profile]
 
 
 class UserError(ValueError):
@@ -59,19 +74,15 @@ def check_password(password: str) -> Optional[str]:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def find_user(session, email: str):
-    from bot.db.models import User
-
     return session.execute(select(User).where(User.email == normalize_email(email))).scalar_one_or_none()
 
 
 def create_user(session, email: str, password: str, role: str = "staff", *, actor: str = "cli"):
     """Create an account. Raises UserError with a readable message on bad input or a duplicate email."""
-    from bot.db.models import User
-
     email = normalize_email(email)
     if "@" not in email or email.startswith("@") or email.endswith("@") or len(email) > 254:
         raise UserError("Enter a valid email address, like name@example.org.")
@@ -100,8 +111,6 @@ def set_password(session, user, password: str, *, actor: str) -> None:
 
 
 def count_admins(session) -> int:
-    from bot.db.models import User
-
     return session.execute(
         select(func.count()).select_from(User).where(User.role == "admin", User.is_active.is_(True))
     ).scalar_one()
@@ -128,7 +137,7 @@ def authenticate(
 
     if user is None or not user.is_active:
         try:
-            _hasher.verify(_DUMMY_HASH, password or "")
+            _hasher().verify(_dummy_hash(), password or "")
         except VerificationError:
             pass
         # The typed text is not recorded for unknown accounts: people sometimes type a password there.
@@ -148,7 +157,7 @@ def authenticate(
         )
 
     try:
-        _hasher.verify(user.password_hash, password or "")
+        _hasher().verify(user.password_hash, password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         user.failed_logins = (user.failed_logins or 0) + 1
         reason = "wrong_password"
@@ -165,7 +174,7 @@ def authenticate(
         audit.record(session, user.email, "sign_in_failed", detail={**detail, "reason": reason})
         return failed
 
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None

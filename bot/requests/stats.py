@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from bot.db.models import MediationRequest
 from bot.requests.workflow import FINAL_STATUSES, STATUSES
 
 
@@ -35,8 +36,6 @@ def week_start(day: date) -> date:
 
 
 def status_counts(session) -> dict[str, int]:
-    from bot.db.models import MediationRequest
-
     rows = session.execute(select(MediationRequest.status, func.count()).group_by(MediationRequest.status)).all()
     counts = {s: 0 for s in STATUSES}
     counts.update({status: n for status, n in rows})
@@ -46,8 +45,6 @@ def status_counts(session) -> dict[str, int]:
 def weekly_counts(
     session, *, weeks: int = 12, tz: str = "America/Chicago", now: Optional[datetime] = None
 ) -> tuple[tuple[date, int], ...]:
-    from bot.db.models import MediationRequest
-
     zone = ZoneInfo(tz)
     now = now or datetime.now(timezone.utc)
     this_week = week_start(now.astimezone(zone).date())
@@ -66,8 +63,6 @@ def _grouped(session, column) -> dict[str, int]:
 
 
 def overview(session, *, weeks: int = 12, tz: str = "America/Chicago", now: Optional[datetime] = None) -> Overview:
-    from bot.db.models import MediationRequest
-
     statuses = status_counts(session)
     purged = session.execute(
         select(func.count()).select_from(MediationRequest).where(MediationRequest.purged_at.is_not(None))

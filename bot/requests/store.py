@@ -13,10 +13,11 @@ from datetime import datetime
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 
+from bot.conversation import references
 from bot.db import audit, crypto
 from bot.db.engine import get_engine, session_scope
 from bot.db.models import MediationRequest, StatusEvent, utcnow
-from bot.requests import contacts, notify, references
+from bot.requests import contacts, notify
 from bot.requests.drafts import RequestDraft, draft_from_payload, draft_to_payload
 from bot.requests.fields import DRAFT_FIELDS
 from bot.settings import Settings

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from bot.requests import outbox, references
+from bot.conversation import references
+from bot.requests import outbox
 from bot.requests.drafts import RequestDraft, check_draft, submission_key_for
 from bot.requests.store import is_unreachable, log_unreachable, notify_stored, pending_record, store_record
 from bot.settings import Settings, get_settings

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Optional
 
+from bot.db import audit
+from bot.db.models import StatusEvent
+
 OPEN_STATUSES = ("new", "in_review", "contacted", "scheduled")
 FINAL_STATUSES = ("mediated", "not_mediated", "withdrawn", "closed")
 STATUSES = OPEN_STATUSES + FINAL_STATUSES
@@ -97,8 +100,6 @@ def change_status(session, request, to_status: str, actor: str, *, now: Optional
     Raises TransitionRefused (nothing written) when the workflow does not allow the move.
     The caller owns the unit of work (commit/rollback).
     """
-    from bot.db import audit
-    from bot.db.models import StatusEvent
 
     from_status = request.status
     message = refusal_message(from_status, to_status)

@@ -12,13 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from datetime import timedelta
 from typing import Any, Mapping, Optional
 
 from flask import Flask
 
+from bot.db.engine import get_engine
 from bot.settings import Settings, get_settings
+from bot.staff import security
+from bot.staff.admin import bp as admin_bp
+from bot.staff.auth import bp as auth_bp
+from bot.staff.auth import init_login
+from bot.staff.overview import bp as overview_bp
+from bot.staff.requests_views import bp as requests_bp
+from bot.staff.templating import init_templating
+from bot.widget import widget_bp
 
 DEFAULT_IDLE_MINUTES = 30
 DEFAULT_RASA_PUBLIC_URL = "http://localhost:5005"
@@ -34,20 +42,10 @@ def create_app(settings: Optional[Settings] = None, *, config: Optional[Mapping[
 
     `config` overrides Flask config keys (tests use it, e.g. {"IDLE_TIMEOUT_MINUTES": 1}).
     """
-    from bot.db.engine import get_engine
-    from bot.staff import security
-    from bot.staff.admin import bp as admin_bp
-    from bot.staff.auth import bp as auth_bp
-    from bot.staff.auth import init_login
-    from bot.staff.overview import bp as overview_bp
-    from bot.staff.requests_views import bp as requests_bp
-    from bot.staff.templating import init_templating
 
     settings = settings or get_settings()
     app = Flask(__name__)
-    idle = int(
-        getattr(settings, "staff_idle_minutes", 0) or os.environ.get("STAFF_IDLE_MINUTES") or DEFAULT_IDLE_MINUTES
-    )
+    idle = int(settings.staff_idle_minutes)
     app.config.update(
         SECRET_KEY=_session_key(settings.secret_key),
         SESSION_COOKIE_NAME="mediation_staff",
@@ -64,7 +62,7 @@ def create_app(settings: Optional[Settings] = None, *, config: Optional[Mapping[
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the (idle-limited) session
         MAX_CONTENT_LENGTH=256 * 1024,
         REQUESTS_PER_PAGE=25,
-        RASA_PUBLIC_URL=os.environ.get("RASA_PUBLIC_URL", DEFAULT_RASA_PUBLIC_URL),
+        RASA_PUBLIC_URL=settings.rasa_public_url,
     )
     if config:
         app.config.update(config)
@@ -83,7 +81,6 @@ def create_app(settings: Optional[Settings] = None, *, config: Optional[Mapping[
     app.register_blueprint(admin_bp)
 
     # The chat widget's assets (/widget/...) and the /demo page standing in for the city website.
-    from bot.widget import widget_bp
 
     app.register_blueprint(widget_bp)
     app.config["WIDGET_BLUEPRINTS"] = {widget_bp.name}

@@ -12,7 +12,10 @@ import argparse
 import logging
 import re
 
+from werkzeug.serving import run_simple
+
 from bot.settings import ConfigurationError, get_settings
+from bot.staff import create_app
 
 
 class RedactQueryStrings(logging.Filter):
@@ -39,10 +42,6 @@ def main(argv=None) -> int:
     except ConfigurationError as exc:
         print(f"Cannot start the staff dashboard: {exc}")
         return 2
-
-    from werkzeug.serving import run_simple
-
-    from bot.staff import create_app
 
     app = create_app(settings)
     print(

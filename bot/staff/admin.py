@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from bot.db.models import AUDIT_ACTIONS
+from bot.db.models import AUDIT_ACTIONS, AuditEvent, MediationRequest, User
 from bot.requests import retention, staff_accounts
 from bot.staff.db import settings, unit_of_work
 from bot.staff.forms import CreateUserForm, PurgeForm, UserActionForm
@@ -23,8 +23,6 @@ AUDIT_PAGE_SIZE = 50
 @login_required
 @admin_required
 def audit_log():
-    from bot.db.models import AuditEvent, MediationRequest
-
     action = request.args.get("action", "")
     actor = request.args.get("actor", "").strip()[:255]
     reference = request.args.get("reference", "").strip().upper()[:9]
@@ -67,8 +65,6 @@ def audit_log():
 
 
 def _user_rows(session):
-    from bot.db.models import User
-
     return list(session.execute(select(User).order_by(User.email)).scalars())
 
 
@@ -114,8 +110,6 @@ def manage_users():
 @login_required
 @admin_required
 def change_user(user_id: int, change: str):
-    from bot.db.models import User
-
     UserActionForm()
     if change not in ("unlock", "activate", "deactivate"):
         return render_template("error.html", title="Not found", message="That page does not exist.", code=404), 404

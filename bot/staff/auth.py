@@ -14,6 +14,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 
 from bot.db import audit
+from bot.db.models import User
 from bot.requests import staff_accounts
 from bot.staff.db import unit_of_work
 from bot.staff.forms import SignInForm, SignOutForm
@@ -43,8 +44,6 @@ def init_login(app) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str):
-    from bot.db.models import User
-
     try:
         uid = int(user_id)
     except (TypeError, ValueError):

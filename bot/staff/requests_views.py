@@ -12,10 +12,11 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-# Same CSV as `mediation-admin export --format csv` (columns, formula defusing) — one rule, two entry points.
-from bot.cli.requests_cmds import render_csv
 from bot.db import audit
-from bot.requests import request_to_dict, search, stats, workflow
+from bot.db.models import MediationRequest, Note
+
+# render_csv: the same CSV as `mediation-admin export --format csv` — one rule, two entry points.
+from bot.requests import render_csv, request_to_dict, search, stats, workflow
 from bot.staff.db import settings, unit_of_work
 from bot.staff.forms import ExportForm, NoteForm, StatusForm
 from bot.staff.security import admin_required
@@ -76,8 +77,6 @@ def list_requests():
 
 
 def _load(session, reference: str):
-    from bot.db.models import MediationRequest
-
     req = session.execute(
         select(MediationRequest).where(MediationRequest.reference == reference.upper())
     ).scalar_one_or_none()
@@ -139,8 +138,6 @@ def change_status(reference: str):
 @bp.route("/requests/<reference>/notes", methods=["POST"])
 @login_required
 def add_note(reference: str):
-    from bot.db.models import Note
-
     form = NoteForm()
     with unit_of_work() as s:
         req = _load(s, reference)

@@ -18,6 +18,10 @@ from flask import Flask, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from bot.db import audit
+from bot.db.crypto import using
+from bot.staff.db import unit_of_work
+
 csrf = CSRFProtect()
 
 BASE_CSP = {
@@ -57,8 +61,6 @@ class _EncryptionContext:
         self.settings = settings
 
     def __call__(self, environ, start_response):
-        from bot.db.crypto import using
-
         with using(self.settings):
             return self.wsgi_app(environ, start_response)
 
@@ -110,9 +112,6 @@ def init_security(app: Flask, settings) -> None:
         last = session.get("last_seen")
         limit = current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
         if last is None or now - float(last) > limit:
-            from bot.db import audit
-            from bot.staff.db import unit_of_work
-
             with unit_of_work() as s:
                 audit.record(s, current_user.email, "sign_out", detail={"reason": "idle"})
             logout_user()

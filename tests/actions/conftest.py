@@ -7,21 +7,19 @@ validators). These build the tracker state Rasa would send the action server for
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 from typing import Any, Optional
 
 import pytest
+from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import ROOT
 
 
 @functools.lru_cache(maxsize=1)
 def _domain() -> dict:
-    from rasa.shared.core.domain import Domain
-
-    return Domain.load(str(ROOT / "domain.yml")).as_dict()
+    return Domain.load(str(ROOT / "domain")).as_dict()
 
 
 @pytest.fixture(scope="session")

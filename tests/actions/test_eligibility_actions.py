@@ -9,9 +9,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.eligibility import ASK_ACTIONS, ActionEligibilityOutcome, ValidateEligibilityForm
 from bot.conversation.answers import default_answers
-from bot.conversation.safety import EMERGENCY_MESSAGE
+from bot.conversation.catalogue import catalogue
 from bot.eligibility import load_policy
+from bot.settings import reset_settings_cache
 from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.support import ROOT
 
 FORM = "eligibility_form"
 ALL_PASS = {
@@ -25,6 +27,8 @@ ALL_PASS = {
     "elig_age": "adult",
     "elig_good_faith": "yes",
 }
+
+EMERGENCY_TEXT = catalogue().text("safety.emergency")
 
 
 async def validate(domain, slot, text, **kw):
@@ -79,7 +83,7 @@ async def test_a_question_instead_of_an_answer_is_answered_and_the_question_stay
 
 async def test_danger_words_get_911_first(domain):
     _, said = await validate(domain, "elig_involvement", "it was me and he has a gun right now")
-    assert EMERGENCY_MESSAGE in said
+    assert EMERGENCY_TEXT in said
 
 
 async def test_date_in_the_first_message_is_not_asked_again(domain):
@@ -127,9 +131,7 @@ async def test_outcome_action_sets_the_outcome_and_explains(domain, changes, out
     assert "OCC" in texts(dispatcher)
 
 
-async def test_editing_the_policy_file_changes_the_outcome_without_code(domain, tmp_path, monkeypatch):
-    from pathlib import Path
-
+async def test_editing_the_policy_file_changes_the_outcome_without_code(domain, tmp_path, monkeypatch, fresh_settings):
     answers = {
         **ALL_PASS,
         "elig_complaint_filed": "will_file",
@@ -143,8 +145,9 @@ async def test_editing_the_policy_file_changes_the_outcome_without_code(domain, 
         return slot_events(events)["eligibility_outcome"]
 
     assert await outcome() == "likely_eligible"  # 75 days: inside the default 90-day window
-    packaged = Path(__file__).resolve().parents[2] / "bot" / "eligibility" / "policy.yml"
+    packaged = ROOT / "bot" / "eligibility" / "policy.yml"
     edited = tmp_path / "policy.yml"
     edited.write_text(packaged.read_text().replace("filing_window_days: 90", "filing_window_days: 60"))
     monkeypatch.setenv("MEDIATION_POLICY_FILE", str(edited))
+    reset_settings_cache()
     assert await outcome() == "not_eligible"  # the same answers, a 60-day window

@@ -4,10 +4,10 @@ against a real database (SQLite and PostgreSQL through the shared `migrated_db` 
 from __future__ import annotations
 
 import pytest
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions.request_form import ActionAskReqConfirm, ActionAskReqPhone, ValidateMediationRequestForm
-from actions.status import ActionLookupStatus
+from actions.status import ActionLookupStatus, ValidateStatusForm
 from actions.submit import ActionSubmitRequest
 from bot.conversation import request_form as rf
 from bot.requests import export_rows
@@ -183,8 +183,6 @@ async def test_status_lookup_needs_the_contact_on_file(domain, migrated_db):
 
 @pytest.mark.parametrize("entity", ["MR", "7K3Q9P", None])
 async def test_reference_is_read_from_the_text_when_the_entity_is_a_fragment(domain, entity):
-    from actions.status import ValidateStatusForm
-
     tracker = make_tracker(
         "what's the status of mr-7k3q9p?",
         candidates={"status_reference": entity or "x"},
@@ -193,3 +191,12 @@ async def test_reference_is_read_from_the_text_when_the_entity_is_a_fragment(dom
     )
     events = await ValidateStatusForm().run(CollectingDispatcher(), tracker, domain)
     assert slot_events(events)["status_reference"] == "MR-7K3Q9P"
+
+
+def test_the_action_package_registers_with_the_action_server():
+    """What `python -m rasa_sdk --actions actions` does at start-up: every concrete action has a name."""
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert {"validate_mediation_request_form", "validate_eligibility_form", "validate_status_form"} <= set(
+        executor.actions
+    )

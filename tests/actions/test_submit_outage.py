@@ -15,7 +15,7 @@ from bot.requests import deliver_pending, export_rows
 from bot.settings import reset_settings_cache
 from tests.actions.conftest import make_tracker, slot_events, texts
 from tests.actions.test_request_actions import FILLED
-from tests.tcp_proxy import TcpProxy
+from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.postgres
 

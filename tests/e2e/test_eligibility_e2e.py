@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot.conversation.answers import default_answers
-from bot.conversation.safety import EMERGENCY_MESSAGE
+from bot.conversation.catalogue import catalogue
 from bot.eligibility import load_policy
 
 pytestmark = pytest.mark.e2e
 QUESTIONS = {rule.id: rule.question.split("?")[0] for rule in load_policy().rules}
+
+EMERGENCY_TEXT = catalogue().text("safety.emergency")
 
 
 def answer_all(convo, overrides=None):
@@ -96,7 +98,7 @@ def test_emergency_mid_check_gets_911_then_the_same_question(stack):
     convo = stack.conversation()
     convo.say("am i eligible")
     reply = convo.say("someone is breaking into my house right now")
-    assert EMERGENCY_MESSAGE in reply
+    assert EMERGENCY_TEXT in reply
     assert QUESTIONS["department_member"] in reply
 
 

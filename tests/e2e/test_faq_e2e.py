@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.conversation.answers import default_answers
-from bot.conversation.safety import EMERGENCY_MESSAGE
+from bot.conversation.catalogue import catalogue
 
 pytestmark = pytest.mark.e2e
 
@@ -40,6 +40,8 @@ FAQ_CASES = [
     ("i want to talk to a real person", "human_handoff"),
 ]
 
+EMERGENCY_TEXT = catalogue().text("safety.emergency")
+
 
 @pytest.mark.parametrize("text,key", FAQ_CASES, ids=[k for _, k in FAQ_CASES])
 def test_program_question_gets_the_program_answer(stack, text, key):
@@ -71,7 +73,7 @@ def test_conversation_basics(stack, text, expected):
     ],
 )
 def test_danger_gets_911(stack, text):
-    assert EMERGENCY_MESSAGE in stack.conversation().say(text)
+    assert EMERGENCY_TEXT in stack.conversation().say(text)
 
 
 def test_every_message_is_phone_sized(stack):

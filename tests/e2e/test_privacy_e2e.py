@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 
 import pytest
+import requests
+
+from tests.e2e.test_request_e2e import eligible_conversation
 
 pytestmark = pytest.mark.e2e
 
 
 def test_message_text_is_not_logged_or_written_to_disk(stack):
-    from tests.e2e.test_request_e2e import eligible_conversation
-
     marker = "zebra" + "".join(chr(ord("a") + int(c, 16)) for c in uuid.uuid4().hex[:10])  # letters only
     convo = stack.conversation()
     convo.say(f"my secret is {marker} is it confidential")
@@ -52,8 +53,6 @@ def test_action_server_listens_on_loopback_only(stack):
 
 
 def test_cors_allows_only_the_configured_origin(stack):
-    import requests
-
     url = f"{stack.rasa_url}/webhooks/rest/webhook"
     body = {"sender": "cors-check", "message": "hi"}
     allowed = stack.env["CORS_ORIGINS"]

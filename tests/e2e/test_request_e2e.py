@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from bot.conversation.answers import default_answers
+
 pytestmark = pytest.mark.e2e
 REF = re.compile(r"\bMR-[2-9A-HJKMNP-TV-Z]{6}\b")
 CHECK = ["Yes", "It was me", "Yes", "No", "No", "No", "17 or older", "Yes"]
@@ -139,8 +141,6 @@ def test_status_lookup_through_the_chat(stack):
     "question,key", [("is this confidential?", "faq_confidential"), ("how much does it cost?", "faq_cost")]
 )
 def test_a_question_mid_request_is_answered_and_the_form_resumes(stack, question, key):
-    from bot.conversation.answers import default_answers
-
     convo = eligible_conversation(stack)
     convo.click("Yes, start a request")
     convo.say("Jane Doe")

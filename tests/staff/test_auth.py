@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
+from bot.db.models import User
 from bot.requests import staff_accounts
-from tests.staff.conftest import ADMIN_EMAIL, PASSWORD, STAFF_EMAIL, audit_events, csrf_token, sign_in
+from bot.staff import create_app
+from bot.staff.db import unit_of_work
+from tests.support.staff import ADMIN_EMAIL, PASSWORD, STAFF_EMAIL, audit_events, csrf_token, sign_in
 
 
 @pytest.mark.parametrize(
@@ -26,8 +30,6 @@ def test_create_user_rejects_bad_input(db, email, password, role, message):
 
 
 def test_create_user_hashes_with_argon2_and_refuses_duplicates(db):
-    from bot.db.models import User
-
     with db() as s:
         staff_accounts.create_user(s, " Person@Example.org ", PASSWORD, "admin")
     with db() as s:
@@ -84,10 +86,6 @@ def test_sign_in_success_sets_safe_cookie_and_is_audited(app, accounts, db):
 
 
 def test_secure_cookie_when_https(settings, accounts):
-    import dataclasses
-
-    from bot.staff import create_app
-
     app = create_app(dataclasses.replace(settings, https=True))
     response = sign_in(app.test_client(), STAFF_EMAIL)
     assert "Secure" in response.headers["Set-Cookie"]
@@ -136,8 +134,6 @@ def test_admin_can_unlock_a_locked_account(app, accounts, admin_client):
 
 
 def _user_id(app, email):
-    from bot.staff.db import unit_of_work
-
     with app.app_context(), unit_of_work() as s:
         return staff_accounts.find_user(s, email).id
 
@@ -188,8 +184,6 @@ def test_active_session_does_not_expire(staff_client, app):
 
 
 def test_idle_timeout_is_configurable(settings, accounts):
-    from bot.staff import create_app
-
     app = create_app(settings, config={"IDLE_TIMEOUT_MINUTES": 5})
     client = app.test_client()
     sign_in(client, STAFF_EMAIL)

@@ -10,12 +10,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
-from tests.staff.conftest import ADMIN_EMAIL, STAFF_EMAIL, audit_events, csrf_token
+from bot.db.models import MediationRequest, Note
+from tests.support.staff import ADMIN_EMAIL, STAFF_EMAIL, audit_events, csrf_token
 
 
 def _set_created(db, reference, when):
-    from bot.db.models import MediationRequest
-
     with db() as s:
         s.execute(update(MediationRequest).where(MediationRequest.reference == reference).values(created_at=when))
 
@@ -110,7 +109,6 @@ def test_request_page_shows_every_field_decrypted_and_is_audited(staff_client, f
         "Likely eligible",
     ):
         assert text in html, text
-    from bot.db.models import MediationRequest
 
     with db() as s:
         rid = s.execute(select(MediationRequest.id).where(MediationRequest.reference == filed.reference)).scalar_one()
@@ -194,7 +192,6 @@ def test_notes_are_append_only_with_author_and_time(staff_client, admin_client, 
     for method in ("put", "delete", "patch"):
         assert getattr(staff_client, method)(f"/requests/{filed.reference}/notes").status_code == 405
     assert staff_client.get(f"/requests/{filed.reference}/notes/1/edit").status_code == 404
-    from bot.db.models import Note
 
     with db() as s:
         bodies = [n.body for n in s.execute(select(Note).order_by(Note.id)).scalars()]

@@ -36,8 +36,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
+from bot.conversation.catalogue import catalogue
 from bot.rasa_plugins.sms import text as sms_text
 from bot.rasa_plugins.sms.pending_options import PendingOptions
+from bot.requests.sms_optouts import OptOutStore
 
 logger = logging.getLogger(__name__)
 
@@ -123,14 +125,13 @@ class SmsInput(InputChannel):
         self._database_url = database_url
         self._optouts: Optional[Any] = None  # created on first use: reading settings must not happen at import
         self.pending = pending if pending is not None else PendingOptions()
+        self.cat = catalogue()  # what the channel itself says (HELP, STOP, errors)
 
     # --- collaborators ---------------------------------------------------------------------
 
     @property
     def optouts(self):
         if self._optouts is None:
-            from bot.requests.sms_optouts import OptOutStore
-
             self._optouts = OptOutStore(self._database_url)
         return self._optouts
 
@@ -162,7 +163,7 @@ class SmsInput(InputChannel):
 
     async def _handle_keyword(self, keyword: sms_text.Keyword, sender: str) -> List[str]:
         if keyword is sms_text.Keyword.HELP:
-            return [sms_text.HELP_TEXT]
+            return [self.cat.text("sms.help")]
         self.pending.forget(sender)
         if keyword is sms_text.Keyword.OPT_OUT:
             try:
@@ -171,13 +172,13 @@ class SmsInput(InputChannel):
                 logger.error("sms: could not record an opt-out (%s)", type(exc).__name__)
                 is_new = True
             logger.info("sms: sender %s opted out%s", sender[:8], "" if is_new else " again (silent)")
-            return [sms_text.OPT_OUT_TEXT] if is_new else []
+            return [self.cat.text("sms.opt_out")] if is_new else []
         try:
             await asyncio.to_thread(self.optouts.opt_in, sender)
         except Exception as exc:
             logger.error("sms: could not record an opt-in (%s)", type(exc).__name__)
         logger.info("sms: sender %s opted in", sender[:8])
-        return [sms_text.OPT_IN_TEXT]
+        return [self.cat.text("sms.opt_in")]
 
     async def answer(
         self,
@@ -199,7 +200,7 @@ class SmsInput(InputChannel):
             logger.debug("sms: sender %s has opted out; no reply", sender[:8])
             return []
         if not body:
-            return [sms_text.EMPTY_BODY_TEXT]
+            return [self.cat.text("sms.empty_body")]
 
         picked = self.pending.pick(sender, body)
         text = picked.payload if picked is not None else body
@@ -217,8 +218,8 @@ class SmsInput(InputChannel):
         except Exception as exc:
             logger.error("sms: the assistant failed to answer sender %s (%s)", sender[:8], type(exc).__name__)
             logger.debug("sms: failure details", exc_info=True)
-            return [sms_text.ERROR_TEXT]
-        reply = sms_text.compose_reply(collector.messages)
+            return [self.cat.text("sms.error")]
+        reply = sms_text.compose_reply(collector.messages, self.cat)
         self.pending.put(sender, reply.options)
         return list(reply.bodies)
 
@@ -242,7 +243,7 @@ class SmsInput(InputChannel):
             except Exception as exc:  # never a 500 to Twilio: the resident would get nothing
                 logger.error("sms: unexpected failure (%s)", type(exc).__name__)
                 logger.debug("sms: failure details", exc_info=True)
-                bodies = [sms_text.ERROR_TEXT]
+                bodies = [self.cat.text("sms.error")]
             return _twiml_response(bodies)
 
         return sms_webhook

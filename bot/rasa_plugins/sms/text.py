@@ -16,31 +16,10 @@ from enum import Enum
 from typing import Any, Iterable, Mapping, Optional, Sequence
 from xml.etree import ElementTree
 
+from bot.conversation.catalogue import Catalogue
+
 # Twilio's hard limit for one message body, in characters (UTF-16 code units, as Twilio counts).
 SMS_BODY_LIMIT = 1600
-
-PROGRAM_NAME = "Police-Community Mediation assistant, Office of Community Complaints (OCC)"
-OCC_PHONE = "(816) 889-6646"
-
-HELP_TEXT = (
-    f"{PROGRAM_NAME}. Ask about mediation or request it by text. "
-    f"To talk to a person, call the OCC at {OCC_PHONE}. "
-    "Reply STOP to stop texts, START to start again. Msg & data rates may apply."
-)
-OPT_OUT_TEXT = (
-    f"You will get no more texts from the {PROGRAM_NAME}. Reply START to text us again, or call the OCC at {OCC_PHONE}."
-)
-OPT_IN_TEXT = (
-    f"Welcome back to the {PROGRAM_NAME}. What would you like to know? Reply HELP for help, STOP to stop texts."
-)
-EMPTY_BODY_TEXT = (
-    "Sorry, I can only read text, not pictures or other files. "
-    "Please type your question, or call the OCC at " + OCC_PHONE + "."
-)
-ERROR_TEXT = (
-    "Sorry, something went wrong on our side and I could not answer. "
-    f"Please text again in a few minutes, or call the OCC at {OCC_PHONE}."
-)
 
 
 class Keyword(Enum):
@@ -136,13 +115,14 @@ def number_options(buttons: Iterable[Mapping[str, Any]], start: int = 1) -> tupl
 _SHORT_TITLE = 24
 
 
-def options_prompt(options: Sequence[Option]) -> str:
+def options_prompt(options: Sequence[Option], cat: Catalogue) -> str:
     """ "Reply 1 for Yes, 2 for No." — or one option per line when titles are long or many."""
     if not options:
         return ""
     if len(options) <= 4 and all(len(o.title) <= _SHORT_TITLE and "," not in o.title for o in options):
-        return "Reply " + ", ".join(f"{o.number} for {o.title}" for o in options) + "."
-    lines = ["Reply with a number:"] + [f"{o.number} - {o.title}" for o in options]
+        choices = [cat.text("sms.reply_choice", number=o.number, title=o.title) for o in options]
+        return cat.text("sms.reply_with", choices=", ".join(choices))
+    lines = [cat.text("sms.reply_with_number")] + [f"{o.number} - {o.title}" for o in options]
     return "\n".join(lines)
 
 
@@ -248,7 +228,7 @@ class SmsReply:
     options: tuple[Option, ...]
 
 
-def compose_reply(messages: Iterable[Mapping[str, Any]], limit: int = SMS_BODY_LIMIT) -> SmsReply:
+def compose_reply(messages: Iterable[Mapping[str, Any]], cat: Catalogue, limit: int = SMS_BODY_LIMIT) -> SmsReply:
     """What the assistant said in one turn (Rasa collector messages) → SMS bodies + options.
 
     Buttons of every message are numbered continuously, so "1" is never ambiguous. Images and
@@ -267,7 +247,7 @@ def compose_reply(messages: Iterable[Mapping[str, Any]], limit: int = SMS_BODY_L
         numbered = number_options(buttons, start=len(options) + 1)
         if numbered:
             options.extend(numbered)
-            chunks.append(options_prompt(numbered))
+            chunks.append(options_prompt(numbered, cat))
     return SmsReply(bodies=tuple(split_for_sms("\n\n".join(chunks), limit)), options=tuple(options))
 
 
